@@ -27,8 +27,7 @@ ENV_VARS: dict[str, EnvVar] = {
         EnvVar(
             "SECRET_KEY",
             "",
-            "Django's signing key. Required in production; development uses a fixed "
-            "insecure key.",
+            "Django's signing key. Required in production; development uses a fixed insecure key.",
             required_in_production=True,
         ),
         EnvVar(
@@ -59,6 +58,12 @@ ENV_VARS: dict[str, EnvVar] = {
             "KEINO_BEHIND_TLS_PROXY",
             "false",
             "`true` when a reverse proxy terminates TLS and sets `X-Forwarded-Proto`.",
+        ),
+        EnvVar(
+            "KEINO_BASE_URL",
+            "http://127.0.0.1:8000",
+            "The site's public address, used in links of mail sent outside a web request "
+            "(e.g. invitations made on the command line).",
         ),
         EnvVar(
             "EMAIL_URL",

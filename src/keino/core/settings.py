@@ -14,12 +14,16 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 DJANGO_ENV = env("DJANGO_ENV")
 if DJANGO_ENV not in {"development", "production"}:
-    raise ImproperlyConfigured(f"DJANGO_ENV must be 'development' or 'production', not {DJANGO_ENV!r}")
+    raise ImproperlyConfigured(
+        f"DJANGO_ENV must be 'development' or 'production', not {DJANGO_ENV!r}"
+    )
 PRODUCTION = DJANGO_ENV == "production"
 DEBUG = not PRODUCTION
 
 if PRODUCTION:
-    missing = [var.name for var in ENV_VARS.values() if var.required_in_production and not env(var.name)]
+    missing = [
+        var.name for var in ENV_VARS.values() if var.required_in_production and not env(var.name)
+    ]
     if missing:
         raise ImproperlyConfigured(
             f"DJANGO_ENV=production needs these environment variables: {', '.join(missing)}"
@@ -29,7 +33,9 @@ DATA_DIR = Path(env("KEINO_DATA_DIR")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = env("SECRET_KEY") or "django-insecure-development-only-key-never-use-in-production"
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or ([] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or (
+    [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
+)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -102,7 +108,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organisations.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -119,6 +128,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing folder before collectstatic
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -153,6 +163,7 @@ if email_url:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
+KEINO_BASE_URL = env("KEINO_BASE_URL").rstrip("/")
 
 # Security headers hold in every environment; the transport-level ones only where TLS exists.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -46,7 +46,8 @@ def accessible_organisations(user) -> QuerySet[Organisation]:
     if not user.is_authenticated or not user.is_active:
         return Organisation.objects.none()
     return Organisation.objects.filter(
-        Q(memberships__user=user) | Q(coaching_assignments__expert=user, coaching_assignments__expert__is_expert=True)
+        Q(memberships__user=user)
+        | Q(coaching_assignments__expert=user, coaching_assignments__expert__is_expert=True)
     ).distinct()
 
 
@@ -128,5 +129,7 @@ def scoped(request: HttpRequest, queryset: QuerySet | type[Model]) -> QuerySet:
     return queryset.filter(**{_organisation_path(queryset.model): access.organisation})
 
 
-def get_scoped_object_or_404(request: HttpRequest, queryset: QuerySet | type[Model], **lookups: Any):
+def get_scoped_object_or_404(
+    request: HttpRequest, queryset: QuerySet | type[Model], **lookups: Any
+):
     return get_object_or_404(scoped(request, queryset), **lookups)

@@ -17,7 +17,18 @@ from stdnum.fi import ytunnus
 from keino.organisations.models import Organisation, OrganisationType, Role, User
 from keino.organisations.services import coaching_assign, membership_set
 
-GIVEN_NAMES = ["Aino", "Eero", "Helmi", "Ilmari", "Kaisa", "Lauri", "Maija", "Oskar", "Saga", "Vilho"]
+GIVEN_NAMES = [
+    "Aino",
+    "Eero",
+    "Helmi",
+    "Ilmari",
+    "Kaisa",
+    "Lauri",
+    "Maija",
+    "Oskar",
+    "Saga",
+    "Vilho",
+]
 SURNAMES = ["Demola", "Esimerkki", "Kokeilu", "Malliranta", "Testinen", "Harjoitus", "Lindqvist"]
 
 
@@ -31,7 +42,9 @@ class DemoOrganisation:
 
 
 DEMO_ORGANISATIONS = [
-    DemoOrganisation("demokaupunki", "Demokaupunki (demo)", OrganisationType.MUNICIPALITY, "9990001", "577"),
+    DemoOrganisation(
+        "demokaupunki", "Demokaupunki (demo)", OrganisationType.MUNICIPALITY, "9990001", "577"
+    ),
     DemoOrganisation(
         "demohyvinvointialue",
         "Demon hyvinvointialue (demo)",

@@ -1,7 +1,12 @@
 """Writes about organisations, people and their roles."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
 from keino.organisations.models import (
@@ -99,9 +104,6 @@ def member_invite(
     request=None,
 ) -> Membership:
     """Add a person by e-mail; a new person gets a user account and a password-setting link."""
-    from django.contrib.auth.forms import PasswordResetForm
-    from django.utils.crypto import get_random_string
-
     email = User.objects.normalize_email(email).strip()
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
@@ -110,11 +112,15 @@ def member_invite(
         user.set_password(get_random_string(40))
         user.save()
         reset_form = PasswordResetForm({"email": email})
+        if request is not None:
+            link_options = {"request": request, "use_https": request.is_secure()}
+        else:
+            base = urlsplit(settings.KEINO_BASE_URL)
+            link_options = {"domain_override": base.netloc, "use_https": base.scheme == "https"}
         if reset_form.is_valid():
             transaction.on_commit(
                 lambda: reset_form.save(
-                    request=request,
-                    use_https=bool(request and request.is_secure()),
+                    **link_options,
                     subject_template_name="organisations/invitation_subject.txt",
                     email_template_name="organisations/invitation_email.txt",
                     extra_email_context={"organisation": organisation},

@@ -29,7 +29,11 @@ def home(request: HttpRequest) -> HttpResponse:
     current = request.session.get("current_organisation")
     if len(organisations) == 1:
         return redirect("organisations:overview", org_slug=organisations[0].slug)
-    if current and any(org.slug == current for org in organisations) and not request.GET.get("choose"):
+    if (
+        current
+        and any(org.slug == current for org in organisations)
+        and not request.GET.get("choose")
+    ):
         return redirect("organisations:overview", org_slug=current)
     return render(request, "organisations/choose.html", {"organisations": organisations})
 

@@ -4,33 +4,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Job',
+            name="Job",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(help_text='Which task does the work.', max_length=64, verbose_name='kind')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('succeeded', 'Succeeded'), ('failed', 'Failed')], default='queued', max_length=16, verbose_name='status')),
-                ('progress_done', models.PositiveBigIntegerField(default=0, verbose_name='done')),
-                ('progress_total', models.PositiveBigIntegerField(blank=True, help_text='Empty while the amount of work is unknown.', null=True, verbose_name='total')),
-                ('message', models.TextField(blank=True, verbose_name='message')),
-                ('result', models.JSONField(blank=True, default=dict, verbose_name='result')),
-                ('task_result_id', models.CharField(blank=True, max_length=64, verbose_name='task id')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        help_text="Which task does the work.", max_length=64, verbose_name="kind"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("succeeded", "Succeeded"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("progress_done", models.PositiveBigIntegerField(default=0, verbose_name="done")),
+                (
+                    "progress_total",
+                    models.PositiveBigIntegerField(
+                        blank=True,
+                        help_text="Empty while the amount of work is unknown.",
+                        null=True,
+                        verbose_name="total",
+                    ),
+                ),
+                ("message", models.TextField(blank=True, verbose_name="message")),
+                ("result", models.JSONField(blank=True, default=dict, verbose_name="result")),
+                (
+                    "task_result_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="task id"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="started")),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished"),
+                ),
             ],
             options={
-                'verbose_name': 'job',
-                'verbose_name_plural': 'jobs',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "job",
+                "verbose_name_plural": "jobs",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
     ]
