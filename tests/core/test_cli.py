@@ -18,8 +18,10 @@ REPO = Path(__file__).resolve().parents[2]
 def keino(*args: str, env: dict | None = None, tmp_path: Path) -> subprocess.CompletedProcess:
     """Run the installed `keino` console command in a fresh process with its own data folder."""
     command = Path(sys.executable).parent / "keino"
+    # The browser tests allow Django's ORM inside Playwright's event loop; a deployment must not.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     environment = {
-        **os.environ,
+        **inherited,
         "KEINO_DATA_DIR": str(tmp_path / "cli-data"),
         "DATABASE_URL": "",
         "DJANGO_ENV": "development",
@@ -29,7 +31,12 @@ def keino(*args: str, env: dict | None = None, tmp_path: Path) -> subprocess.Com
         **(env or {}),
     }
     return subprocess.run(  # noqa: S603
-        [str(command), *args], capture_output=True, text=True, env=environment, cwd=REPO, check=False
+        [str(command), *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=REPO,
+        check=False,
     )
 
 
@@ -89,7 +96,9 @@ def test_create_org_refuses_a_taken_slug_and_unknown_type():
     call_command("create_org", "kaarina", "--name", "Kaarina", "--type", "municipality")
     with (
         translation.override("en"),
-        pytest.raises(CommandError, match="slug: Organisation with this Short name already exists."),
+        pytest.raises(
+            CommandError, match="slug: Organisation with this Short name already exists."
+        ),
     ):
         call_command("create_org", "kaarina", "--name", "Kaarina 2", "--type", "municipality")
     with pytest.raises(CommandError, match="invalid choice: 'city'"):

@@ -2,6 +2,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from keino.organisations.models import Membership, Organisation, Role
 from keino.organisations.services import (
@@ -32,9 +33,19 @@ def test_business_id_is_normalised(given, expected):
     ],
 )
 def test_invalid_business_id_is_refused_with_its_reason(given, message):
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         normalise_business_id(given)
     assert error.value.messages == [message]
+
+
+def test_business_id_message_is_in_the_users_language():
+    for language, message in [
+        ("fi", "Y-tunnuksen 0136169-3 tarkistusnumero on väärä."),
+        ("sv", "FO-numret 0136169-3 har fel kontrollsiffra."),
+    ]:
+        with translation.override(language), pytest.raises(ValidationError) as error:
+            normalise_business_id("0136169-3")
+        assert error.value.messages == [message]
 
 
 @pytest.mark.django_db
@@ -138,6 +149,6 @@ def test_admin_adds_and_removes_a_member_through_the_pages(client, org_a, admin_
     own_remove = reverse(
         "organisations:member_remove", kwargs={"org_slug": org_a.slug, "membership_id": own.pk}
     )
-    response = client.post(own_remove, follow=True)
+    response = client.post(own_remove, follow=True, headers={"accept-language": "en"})
     assert "An organisation must keep at least one admin." in response.content.decode()
     assert Membership.objects.filter(pk=own.pk).exists()
