@@ -66,6 +66,17 @@ ENV_VARS: dict[str, EnvVar] = {
             "(e.g. invitations made on the command line).",
         ),
         EnvVar(
+            "KEINO_MAX_UPLOAD_MB",
+            "1000",
+            "Largest purchase-invoice file accepted for upload, in megabytes.",
+        ),
+        EnvVar(
+            "KEINO_MAX_SPREADSHEET_UNPACKED_MB",
+            "500",
+            "Largest unpacked size of an XLSX workbook, in megabytes; larger ones are refused "
+            "(zip bombs, and workbooks better imported as CSV).",
+        ),
+        EnvVar(
             "EMAIL_URL",
             "",
             "SMTP server for password-reset mail, `smtp://user:pass@host:587` (STARTTLS) or "

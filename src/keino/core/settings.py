@@ -140,6 +140,10 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "uploads"
+KEINO_MAX_UPLOAD_BYTES = int(env("KEINO_MAX_UPLOAD_MB")) * 1_000_000
+KEINO_MAX_SPREADSHEET_UNCOMPRESSED_BYTES = int(env("KEINO_MAX_SPREADSHEET_UNPACKED_MB")) * 1_000_000
+# Uploads larger than this are streamed to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
 
 TASKS = {
     "default": {

@@ -1,0 +1,212 @@
+"""Vectorised parsers for the values of purchase-invoice files.
+
+Each parser takes a column of raw strings (a pyarrow array) and returns the parsed values and
+a boolean mask of the values that were present but could not be parsed. Empty strings and
+nulls are "missing", which is not an error here; the pipeline decides what missing means.
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from stdnum.fi import ytunnus
+
+AMOUNT_TYPE = pa.decimal128(18, 2)
+_WIDE_DECIMAL = pa.decimal128(38, 12)
+
+
+def blank_to_null(values: pa.Array) -> pa.Array:
+    """Trim whitespace; empty strings become nulls."""
+    trimmed = pc.utf8_trim_whitespace(values)
+    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+
+
+# Amounts ------------------------------------------------------------------------------------
+
+_COMMA_DECIMAL = r"^-?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$"
+_POINT_DECIMAL = r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$"
+
+
+@dataclass(frozen=True)
+class ParsedAmounts:
+    values: pa.Array  # decimal128(18, 2), null where missing or invalid
+    invalid: pa.Array  # bool: present but not a number
+    rounded: int  # how many values had more than two decimals and were rounded to cents
+
+
+def _strip_amount_noise(values: pa.Array) -> pa.Array:
+    # Spaces, no-break spaces and apostrophes group thousands; currency marks are decoration.
+    cleaned = pc.replace_substring_regex(values, r"[\s\x{00a0}\x{202f}'’€]|EUR|eur", "")
+    cleaned = pc.replace_substring(cleaned, "\u2212", "-")  # the typographic minus sign
+    cleaned = pc.replace_substring_regex(cleaned, r"^\+", "")
+    # Some ledgers write credit amounts with the minus after the number: 123,45-
+    return pc.replace_substring_regex(cleaned, r"^([^-].*)-$", r"-\1")
+
+
+def detect_decimal_comma(values: pa.Array) -> bool:
+    """Whether a column writes decimals with a comma (1 234,56) rather than a point."""
+    cleaned = _strip_amount_noise(blank_to_null(values))
+    commas = pc.sum(pc.match_substring_regex(cleaned, r",\d{1,2}$")).as_py() or 0
+    points = pc.sum(pc.match_substring_regex(cleaned, r"\.\d{1,2}$")).as_py() or 0
+    return commas > points
+
+
+def parse_amounts(values: pa.Array, *, decimal_comma: bool) -> ParsedAmounts:
+    present = blank_to_null(values)
+    cleaned = _strip_amount_noise(present)
+    if decimal_comma:
+        valid = pc.match_substring_regex(cleaned, _COMMA_DECIMAL)
+        normal = pc.replace_substring(pc.replace_substring(cleaned, ".", ""), ",", ".")
+    else:
+        valid = pc.match_substring_regex(cleaned, _POINT_DECIMAL)
+        normal = pc.replace_substring(cleaned, ",", "")
+    valid = pc.fill_null(valid, False)
+    normal = pc.if_else(valid, normal, pa.scalar(None, pa.string()))
+    # Float-like text from spreadsheets can carry 17 digits; 12 decimals are ample before
+    # rounding to cents, and bound the width of the intermediate decimal.
+    normal = pc.replace_substring_regex(normal, r"(\.\d{12})\d+$", r"\1")
+    too_long = pc.fill_null(pc.match_substring_regex(normal, r"^-?\d{27,}"), False)
+    valid = pc.and_(valid, pc.invert(too_long))
+    normal = pc.if_else(valid, normal, pa.scalar(None, pa.string()))
+    wide = pc.cast(normal, _WIDE_DECIMAL)
+    rounded_count = pc.sum(pc.match_substring_regex(normal, r"\.\d{3,}$")).as_py() or 0
+    cents = pc.round(wide, ndigits=2, round_mode="half_towards_infinity")
+    invalid = pc.and_(pc.is_valid(present), pc.invert(valid))
+    return ParsedAmounts(pc.cast(cents, AMOUNT_TYPE), invalid, rounded_count)
+
+
+# Dates --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DateFormat:
+    """One way of writing a date: a pattern to recognise it and how to read it."""
+
+    code: str
+    label: str
+    pattern: str  # RE2 with named groups y, m and optionally d
+    precision: str = "day"
+
+
+DATE_FORMATS = {
+    fmt.code: fmt
+    for fmt in [
+        DateFormat("dmy", "dd.mm.yyyy", r"^(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})$"),
+        DateFormat("iso", "yyyy-mm-dd", r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ T].*)?$"),
+        DateFormat("dmy_slash", "dd/mm/yyyy", r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$"),
+        DateFormat("yyyymmdd", "yyyymmdd", r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),
+        DateFormat("yymmdd", "YYMMDD", r"^(?P<y>\d{2})(?P<m>\d{2})(?P<d>\d{2})$"),
+        DateFormat("yyyymm", "yyyymm", r"^(?P<y>\d{4})(?P<m>\d{2})$", precision="month"),
+        DateFormat("dmy_short", "dd.mm.yy", r"^(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{2})$"),
+        DateFormat("excel", "Excel serial", r"^(?P<serial>\d{5})(?:\.0+)?$"),
+    ]
+}
+EXCEL_EPOCH = pa.scalar(-25569, pa.int32())  # 1899-12-30 as days since 1970-01-01
+MIN_PLAUSIBLE_YEAR, MAX_PLAUSIBLE_YEAR = 1990, 2100
+
+
+@dataclass(frozen=True)
+class ParsedDates:
+    values: pa.Array  # date32, null where missing or invalid
+    precision: pa.Array  # "day" or "month" where parsed
+    invalid: pa.Array  # bool: present but not a date in any accepted format
+
+
+def _parse_with(values: pa.Array, fmt: DateFormat) -> pa.Array:
+    """Dates in one format; null where the value is not in it or is no real date."""
+    if fmt.code == "excel":
+        serial = pc.struct_field(pc.extract_regex(values, fmt.pattern), "serial")
+        days = pc.cast(serial, pa.int32())
+        in_range = pc.and_(pc.greater_equal(days, 32874), pc.less_equal(days, 73415))  # 1990–2100
+        days = pc.if_else(in_range, pc.add(days, EXCEL_EPOCH), pa.scalar(None, pa.int32()))
+        return pc.cast(days, pa.date32())
+    parts = pc.extract_regex(values, fmt.pattern)
+    year = pc.cast(pc.struct_field(parts, "y"), pa.int32())
+    if fmt.code in {"yymmdd", "dmy_short"}:
+        # Two-digit years are this century: invoice data starts well after 2000.
+        year = pc.add(year, 2000)
+    month = pc.cast(pc.struct_field(parts, "m"), pa.int32())
+    day = (
+        pc.cast(pc.struct_field(parts, "d"), pa.int32())
+        if fmt.precision == "day"
+        else pa.scalar(1, pa.int32())
+    )
+    if isinstance(day, pa.Scalar):
+        day = pc.if_else(pc.is_valid(year), day, pa.scalar(None, pa.int32()))
+    iso = pc.binary_join_element_wise(
+        pc.utf8_lpad(pc.cast(year, pa.string()), 4, "0"),
+        pc.utf8_lpad(pc.cast(month, pa.string()), 2, "0"),
+        pc.utf8_lpad(pc.cast(day, pa.string()), 2, "0"),
+        "-",
+    )
+    parsed = pc.strptime(iso, format="%Y-%m-%d", unit="s", error_is_null=True)
+    # strptime rolls 31.02. over into March; a real date keeps its day and month.
+    real = pc.and_(pc.equal(pc.day(parsed), day), pc.equal(pc.month(parsed), month))
+    plausible = pc.and_(
+        pc.greater_equal(year, MIN_PLAUSIBLE_YEAR), pc.less_equal(year, MAX_PLAUSIBLE_YEAR)
+    )
+    keep = pc.fill_null(pc.and_(real, plausible), False)
+    return pc.if_else(keep, pc.cast(parsed, pa.date32()), pa.scalar(None, pa.date32()))
+
+
+def detect_date_formats(values: pa.Array) -> list[str]:
+    """The date formats of a column, most common first, judged on a sample of its values.
+
+    The order settles ambiguous values: 202308 is August 2023 in a column of yyyymm months,
+    while 240105 is 5 January 2024 in a column of YYMMDD dates.
+    """
+    present = pc.drop_null(blank_to_null(values))
+    counts = []
+    for code, fmt in DATE_FORMATS.items():
+        parsed = pc.sum(pc.is_valid(_parse_with(present, fmt))).as_py() or 0
+        if parsed:
+            counts.append((parsed, -list(DATE_FORMATS).index(code), code))
+    return [code for *_, code in sorted(counts, reverse=True)]
+
+
+def parse_dates(values: pa.Array, *, formats: list[str]) -> ParsedDates:
+    present = blank_to_null(values)
+    result = pa.nulls(len(values), pa.date32())
+    precision = pa.nulls(len(values), pa.string())
+    for code in formats or list(DATE_FORMATS):
+        fmt = DATE_FORMATS[code]
+        parsed = _parse_with(present, fmt)
+        fresh = pc.and_(pc.is_null(result), pc.is_valid(parsed))
+        result = pc.if_else(fresh, parsed, result)
+        precision = pc.if_else(fresh, pa.scalar(fmt.precision), precision)
+    invalid = pc.and_(pc.is_valid(present), pc.is_null(result))
+    return ParsedDates(result, precision, invalid)
+
+
+# Business ids --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParsedBusinessIds:
+    values: pa.Array  # normalised 1234567-8 where valid, else the trimmed original
+    invalid: pa.Array  # bool: present but not a valid business id
+
+
+@lru_cache(maxsize=200_000)
+def _normalise_business_id(value: str) -> str | None:
+    candidate = value.strip().upper().replace(" ", "")
+    if candidate.startswith("FI"):  # a VAT number: FI + the eight digits
+        candidate = candidate[2:]
+    if len(candidate) == 8 and candidate[6] == "-":  # an old six-digit base: 123456-7
+        candidate = "0" + candidate
+    try:
+        return ytunnus.format(ytunnus.validate(candidate))
+    except Exception:  # noqa: BLE001 - stdnum raises several kinds; any means invalid
+        return None
+
+
+def parse_business_ids(values: pa.Array) -> ParsedBusinessIds:
+    present = blank_to_null(values)
+    # Suppliers repeat: validate each distinct value once and map the result back.
+    distinct = pc.unique(pc.drop_null(present))
+    normalised = pa.array([_normalise_business_id(v) for v in distinct.to_pylist()], pa.string())
+    index = pc.index_in(present, value_set=distinct)
+    looked_up = pc.take(normalised, index)
+    invalid = pc.fill_null(pc.and_(pc.is_valid(present), pc.is_null(looked_up)), False)
+    return ParsedBusinessIds(pc.coalesce(looked_up, present), invalid)
