@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "keino.core",
     "keino.organisations",
     "keino.jobs",
+    "keino.invoices",
 ]
 
 MIDDLEWARE = [

@@ -185,7 +185,10 @@ def parse_dates(values: pa.Array, *, formats: list[str]) -> ParsedDates:
 @dataclass(frozen=True)
 class ParsedBusinessIds:
     values: pa.Array  # normalised 1234567-8 where valid, else the trimmed original
-    invalid: pa.Array  # bool: present but not a valid business id
+    invalid: pa.Array  # bool: present but neither a valid business id nor a foreign VAT number
+    foreign: pa.Array  # bool: a foreign VAT number such as SE556709197901
+
+FOREIGN_VAT = r"^(?:A[T]|B[EG]|C[HYZ]|D[EK]|E[ELS]|F[R]|G[BR]|H[RU]|I[ET]|L[TUV]|M[T]|N[LO]|P[LT]|R[O]|S[EIK]|XI)[0-9A-Z]{6,14}$"
 
 
 @lru_cache(maxsize=200_000)
@@ -208,5 +211,10 @@ def parse_business_ids(values: pa.Array) -> ParsedBusinessIds:
     normalised = pa.array([_normalise_business_id(v) for v in distinct.to_pylist()], pa.string())
     index = pc.index_in(present, value_set=distinct)
     looked_up = pc.take(normalised, index)
+    foreign = pc.fill_null(
+        pc.match_substring_regex(pc.utf8_upper(pc.replace_substring(present, " ", "")), FOREIGN_VAT),
+        False,
+    )
     invalid = pc.fill_null(pc.and_(pc.is_valid(present), pc.is_null(looked_up)), False)
-    return ParsedBusinessIds(pc.coalesce(looked_up, present), invalid)
+    invalid = pc.and_(invalid, pc.invert(foreign))
+    return ParsedBusinessIds(pc.coalesce(looked_up, present), invalid, foreign)
