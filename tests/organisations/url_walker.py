@@ -5,12 +5,14 @@ organisations, A and B; a member of A (with the highest role) must get 404 for B
 organisation and for B's objects under A's address, and must not get 404 for A's own.
 """
 
+import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from keino.invoices.services import invoice_dataset_import, invoice_file_store
 from keino.jobs.models import Job
 from keino.organisations.access import access_scope_of
 from keino.organisations.models import Membership, Organisation, Role, User
@@ -31,6 +33,20 @@ OBJECT_FACTORIES: dict[str, Callable[[Organisation], int]] = {
         Job.objects.create(organisation=organisation, kind="test", title="Test job").pk
     ),
 }
+
+
+def _imported_dataset(organisation: Organisation) -> int:
+    rows = "Tositepäivämäärä;Toimittajan nimi;Laskun summa ilman ALV\n1.2.2024;Testi Oy;10,00\n;x;\n"
+    dataset = invoice_file_store(
+        organisation=organisation,
+        file=io.BytesIO(rows.encode()),
+        filename="walker.csv",
+        force=True,
+    )
+    return invoice_dataset_import(dataset=dataset).pk
+
+
+OBJECT_FACTORIES["dataset_id"] = _imported_dataset
 
 # Sample values for ids of public views, which have no organisation.
 PUBLIC_SAMPLE_KWARGS = {"uidb64": "MQ", "token": "abc-123"}

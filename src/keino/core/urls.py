@@ -36,6 +36,7 @@ auth_patterns = [
 organisation_patterns = [
     path("", include("keino.organisations.urls")),
     path("jobs/", include("keino.jobs.urls")),
+    path("invoices/", include("keino.invoices.urls")),
 ]
 
 urlpatterns = [

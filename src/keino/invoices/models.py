@@ -112,6 +112,9 @@ class InvoiceDataset(models.Model):
     def rendered_warnings(self) -> list[str]:
         return [render_warning(code, params) for code, params in self.warnings]
 
+    def rendered_warnings_of_source(self) -> list[str]:
+        return [render_warning(code, params) for code, params in self.source.get("warnings", [])]
+
 
 class MappingProfile(models.Model):
     """A column mapping an organisation confirmed, reused for its next file with the same header."""

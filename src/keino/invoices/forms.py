@@ -1,0 +1,62 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from keino.invoices.importers.canonical import FIELDS
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Purchase-invoice file"),
+        help_text=_("CSV or Excel (XLSX). The file is stored unchanged; nothing is imported before you confirm the columns."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv,.xlsx,.xls,.ods"}),
+    )
+    sheet = forms.CharField(label=_("Sheet"), required=False, widget=forms.HiddenInput)
+    fiscal_year = forms.IntegerField(
+        label=_("Fiscal year"),
+        required=False,
+        min_value=1990,
+        max_value=2100,
+        help_text=_("Leave empty to use the year of most lines."),
+    )
+    force = forms.BooleanField(
+        label=_("Import even if this file was imported before"), required=False
+    )
+
+    def __init__(self, *args, sheets: list[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if sheets:
+            self.fields["sheet"] = forms.ChoiceField(
+                label=_("Sheet"),
+                choices=[(name, name) for name in sheets],
+                help_text=_("The workbook has several sheets with invoice data: choose one."),
+            )
+
+
+KEEP_AS_EXTRA = ""
+
+
+def field_choices() -> list[tuple[str, str]]:
+    return [(KEEP_AS_EXTRA, _("— keep as an extra column —"))] + [
+        (name, field.label) for name, field in FIELDS.items()
+    ]
+
+
+class MappingForm(forms.Form):
+    """One choice per column of the file: the canonical field it holds."""
+
+    def __init__(self, *args, header: list[str], mapping: list[str | None], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.header = header
+        for index, column in enumerate(header):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=column,
+                choices=field_choices(),
+                required=False,
+                initial=mapping[index] or KEEP_AS_EXTRA,
+            )
+
+    def mapping(self) -> list[str | None]:
+        return [self.cleaned_data[f"column_{index}"] or None for index in range(len(self.header))]
+
+    def columns(self):
+        return [self[f"column_{index}"] for index in range(len(self.header))]
