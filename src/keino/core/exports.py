@@ -26,7 +26,9 @@ class _Echo:
         return value
 
 
-def csv_response(filename: str, header: list[str], rows: Iterable[Iterable]) -> StreamingHttpResponse:
+def csv_response(
+    filename: str, header: list[str], rows: Iterable[Iterable]
+) -> StreamingHttpResponse:
     """Stream rows as a UTF-8 CSV (with BOM, so Excel reads ä and ö) with safe cells."""
     writer = csv.writer(_Echo(), delimiter=";")
 

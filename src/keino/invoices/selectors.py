@@ -11,7 +11,9 @@ from keino.organisations.models import Organisation
 
 
 def datasets_of(*, organisation: Organisation) -> QuerySet[InvoiceDataset]:
-    return InvoiceDataset.objects.filter(organisation=organisation).select_related("created_by", "job")
+    return InvoiceDataset.objects.filter(organisation=organisation).select_related(
+        "created_by", "job"
+    )
 
 
 def rejected_rows(*, dataset: InvoiceDataset, batch_size: int = 10_000) -> Iterator[tuple]:

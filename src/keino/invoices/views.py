@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,8 +20,7 @@ from keino.invoices.services import (
     invoice_file_store,
     mapping_profile_save,
 )
-from keino.invoices.tasks import invoice_import
-from keino.jobs.services import job_start
+from keino.invoices.tasks import invoice_import_start
 from keino.organisations.access import get_scoped_object_or_404, organisation_view
 from keino.organisations.models import Role
 
@@ -65,7 +65,9 @@ def upload(request: HttpRequest) -> HttpResponse:
             form = UploadForm(
                 initial={"fiscal_year": form.cleaned_data["fiscal_year"]}, sheets=error.sheets
             )
-            form.add_error(None, str(error) + " " + _("Choose the sheet and select the file again."))
+            form.add_error(
+                None, str(error) + " " + _("Choose the sheet and select the file again.")
+            )
             return render(
                 request,
                 "invoices/upload.html",
@@ -78,9 +80,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 InvoiceDataset.objects.filter(pk=dataset.pk).update(
                     fiscal_year=form.cleaned_data["fiscal_year"]
                 )
-            return redirect(
-                "invoices:mapping", org_slug=organisation.slug, dataset_id=dataset.pk
-            )
+            return redirect("invoices:mapping", org_slug=organisation.slug, dataset_id=dataset.pk)
     return render(request, "invoices/upload.html", {"organisation": organisation, "form": form})
 
 
@@ -89,7 +89,9 @@ def upload(request: HttpRequest) -> HttpResponse:
 def mapping(request: HttpRequest, dataset_id: int) -> HttpResponse:
     dataset = get_scoped_object_or_404(request, InvoiceDataset, pk=dataset_id)
     if dataset.status != DatasetStatus.UPLOADED:
-        return redirect("invoices:detail", org_slug=dataset.organisation.slug, dataset_id=dataset.pk)
+        return redirect(
+            "invoices:detail", org_slug=dataset.organisation.slug, dataset_id=dataset.pk
+        )
     header = dataset.source["header"]
     form = MappingForm(request.POST or None, header=header, mapping=dataset.mapping)
     if request.method == "POST" and form.is_valid():
@@ -100,11 +102,12 @@ def mapping(request: HttpRequest, dataset_id: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             if chosen != dataset.mapping or dataset.layout == "profile":
-                mapping_profile_save(organisation=dataset.organisation, header=header, mapping=chosen)
+                mapping_profile_save(
+                    organisation=dataset.organisation, header=header, mapping=chosen
+                )
             dataset.mapping = chosen
-            dataset.status = DatasetStatus.IMPORTING
-            dataset.save(update_fields=["mapping", "status"])
-            _start_import(request, dataset)
+            dataset.save(update_fields=["mapping"])
+            invoice_import_start(dataset=dataset, user=request.user)
             return redirect(
                 "invoices:detail", org_slug=dataset.organisation.slug, dataset_id=dataset.pk
             )
@@ -122,18 +125,6 @@ def mapping(request: HttpRequest, dataset_id: int) -> HttpResponse:
             "warnings": dataset.rendered_warnings_of_source(),
         },
     )
-
-
-def _start_import(request: HttpRequest, dataset: InvoiceDataset) -> None:
-    job = job_start(
-        organisation=dataset.organisation,
-        user=request.user,
-        task=invoice_import,
-        title=_("Import %(file)s") % {"file": dataset.original_name},
-        dataset_id=dataset.pk,
-        fiscal_year=dataset.fiscal_year,
-    )
-    InvoiceDataset.objects.filter(pk=dataset.pk).update(job=job)
 
 
 @organisation_view()
@@ -158,9 +149,10 @@ def detail(request: HttpRequest, dataset_id: int) -> HttpResponse:
 def retry(request: HttpRequest, dataset_id: int) -> HttpResponse:
     dataset = get_scoped_object_or_404(request, InvoiceDataset, pk=dataset_id)
     if dataset.status == DatasetStatus.READY:
-        return redirect("invoices:detail", org_slug=dataset.organisation.slug, dataset_id=dataset.pk)
-    InvoiceDataset.objects.filter(pk=dataset.pk).update(status=DatasetStatus.IMPORTING, error="")
-    _start_import(request, dataset)
+        return redirect(
+            "invoices:detail", org_slug=dataset.organisation.slug, dataset_id=dataset.pk
+        )
+    invoice_import_start(dataset=dataset, user=request.user)
     messages.info(request, _("The import was started again."))
     return redirect("invoices:detail", org_slug=dataset.organisation.slug, dataset_id=dataset.pk)
 
@@ -171,7 +163,9 @@ def delete(request: HttpRequest, dataset_id: int) -> HttpResponse:
     dataset = get_scoped_object_or_404(request, InvoiceDataset, pk=dataset_id)
     name = dataset.original_name
     invoice_dataset_delete(dataset=dataset)
-    messages.success(request, _("The dataset %(file)s and its files were deleted.") % {"file": name})
+    messages.success(
+        request, _("The dataset %(file)s and its files were deleted.") % {"file": name}
+    )
     return redirect("invoices:list", org_slug=_organisation(request).slug)
 
 
@@ -180,9 +174,14 @@ def rejected_csv(request: HttpRequest, dataset_id: int) -> HttpResponse:
     dataset = get_scoped_object_or_404(request, InvoiceDataset.objects.visible(), pk=dataset_id)
     header = [_("Row"), _("Column"), _("Value"), _("Reason"), *dataset.source["header"]]
 
+    # The response streams after the view returns: keep the reader's language for the reasons.
+    language = translation.get_language()
+
     def rows():
-        for row_number, column, value, code, *cells in rejected_rows(dataset=dataset):
-            yield [row_number, column or "", value or "", render_problem(code, value or ""), *cells]
+        with translation.override(language):
+            for row_number, column, value, code, *cells in rejected_rows(dataset=dataset):
+                reason = render_problem(code, value or "")
+                yield [row_number, column or "", value or "", reason, *cells]
 
     stem = dataset.original_name.rsplit(".", 1)[0]
     return csv_response(f"{stem}-rejected-rows.csv", header, rows())
