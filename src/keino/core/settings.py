@@ -39,6 +39,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or (
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Keino's apps come first, so that their templates (e.g. registration/*.html) win over
+    # django.contrib.admin's templates of the same name.
+    "keino.core",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -49,7 +52,6 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
-    "keino.core",
     "keino.organisations",
     "keino.jobs",
     "keino.invoices",
