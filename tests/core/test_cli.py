@@ -9,7 +9,6 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from keino.cli import cli_language
-
 from keino.organisations.models import Organisation
 
 REPO = Path(__file__).resolve().parents[2]

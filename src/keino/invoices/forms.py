@@ -7,7 +7,10 @@ from keino.invoices.importers.canonical import FIELDS
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Purchase-invoice file"),
-        help_text=_("CSV or Excel (XLSX). The file is stored unchanged; nothing is imported before you confirm the columns."),
+        help_text=_(
+            "CSV or Excel (XLSX). The file is stored unchanged; nothing is imported before "
+            "you confirm the columns."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv,.xlsx,.xls,.ods"}),
     )
     sheet = forms.CharField(label=_("Sheet"), required=False, widget=forms.HiddenInput)

@@ -34,7 +34,9 @@ class InvoiceDataset(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=DatasetStatus.choices, default=DatasetStatus.UPLOADED
     )
-    storage_key = models.UUIDField(_("storage key"), default=uuid.uuid4, unique=True, editable=False)
+    storage_key = models.UUIDField(
+        _("storage key"), default=uuid.uuid4, unique=True, editable=False
+    )
     original_name = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField(_("SHA-256 of the original"), max_length=64, db_index=True)
     size_bytes = models.PositiveBigIntegerField(_("size in bytes"))
@@ -103,7 +105,8 @@ class InvoiceDataset(models.Model):
 
     @property
     def parquet_dir(self) -> Path:
-        return Path(settings.DATA_DIR) / "datasets" / str(self.organisation_id) / str(self.storage_key)
+        folder = Path(settings.DATA_DIR) / "datasets" / str(self.organisation_id)
+        return folder / str(self.storage_key)
 
     @property
     def is_visible(self) -> bool:
