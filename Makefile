@@ -28,6 +28,7 @@ translations: $(BIN)/.installed-base
 demo: $(BIN)/.installed-base translations
 	$(BIN)/keino migrate --no-input
 	$(BIN)/keino demo_data
+	$(BIN)/keino demo_invoices
 	$(BIN)/keino serve --host $(HOST) --port $(PORT)
 
 lint: $(BIN)/.installed-dev
@@ -38,6 +39,11 @@ pytest: $(BIN)/.installed-dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test: lint pytest
+
+# Import speed and memory on a generated million-row file, against a plain pandas implementation.
+.PHONY: bench-import
+bench-import: $(BIN)/.installed-dev
+	$(BIN)/python bench/import_bench.py $(BENCH_ARGS)
 
 # Maintainers: refresh the lock files after changing pyproject.toml (needs network access to PyPI).
 lock:
