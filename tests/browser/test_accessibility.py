@@ -4,96 +4,21 @@ axe-core runs on each page with the WCAG 2.0/2.1 A and AA rules and the best pra
 violation of serious or critical impact fails the test, listed by page.
 """
 
-import importlib.resources
 import re
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from keino.jobs.models import Job, JobStatus
 from keino.organisations.models import OrganisationType, Role, User
 from keino.organisations.services import membership_set, organisation_create
+from tests.browser.helpers import DESKTOP, PHONE, Walk
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a-long-browser-test-password"
 NEW_PASSWORD = "another-long-browser-test-password"
-AXE_SOURCE = (importlib.resources.files("axe_playwright_python") / "axe.min.js").read_text(
-    encoding="utf-8"
-)
-AXE_OPTIONS = {
-    "runOnly": {
-        "type": "tag",
-        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
-    },
-    "resultTypes": ["violations"],
-}
-FAILING_IMPACTS = {"serious", "critical"}
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 375, "height": 740}
-
-
-def axe_violations(page: Page) -> list[dict]:
-    """The serious and critical axe-core violations on the page as it is now."""
-    # Injected through the DevTools protocol: the site's CSP (script-src 'self') would block
-    # an inline <script> tag, and the page's own policy stays in force for everything else.
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.evaluate(AXE_SOURCE)
-    results = page.evaluate("options => window.axe.run(document, options)", AXE_OPTIONS)
-    return [v for v in results["violations"] if v["impact"] in FAILING_IMPACTS]
-
-
-def describe(violations: list[dict]) -> str:
-    lines = []
-    for violation in violations:
-        lines.append(f"  [{violation['impact']}] {violation['id']}: {violation['help']}")
-        for node in violation["nodes"]:
-            lines.append(f"      at {' '.join(map(str, node['target']))}")
-    return "\n".join(lines)
-
-
-class Walk:
-    """Visits pages, checking each with axe, and gathers the findings for one assertion."""
-
-    def __init__(self, page: Page, base_url: str):
-        self.page = page
-        self.base_url = base_url
-        self.findings: dict[str, list[dict]] = {}
-        self.checked: list[str] = []
-        self.browser_errors: list[str] = []
-        page.on("pageerror", lambda error: self.browser_errors.append(f"page error: {error}"))
-        page.on("console", self._console)
-
-    def _console(self, message) -> None:
-        if message.type == "error" and "Content Security Policy" in message.text:
-            self.browser_errors.append(f"{self.page.url}: {message.text}")
-
-    def open(self, path: str) -> None:
-        response = self.page.goto(self.base_url + path)
-        assert response is not None and response.status == 200, (
-            f"{path} answered {response and response.status}"
-        )
-
-    def check(self, label: str) -> None:
-        self.checked.append(label)
-        violations = axe_violations(self.page)
-        if violations:
-            self.findings[label] = violations
-
-    def visit(self, path: str, label: str | None = None) -> None:
-        self.open(path)
-        self.check(label or path)
-
-    def html_lang(self) -> str | None:
-        return self.page.locator("html").get_attribute("lang")
-
-    def assert_clean(self) -> None:
-        report = "\n".join(
-            f"{label}:\n{describe(violations)}" for label, violations in self.findings.items()
-        )
-        assert not self.findings, f"axe found serious or critical violations:\n{report}"
-        assert not self.browser_errors, "\n".join(self.browser_errors)
 
 
 @pytest.fixture
