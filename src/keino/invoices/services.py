@@ -25,8 +25,14 @@ COPY_CHUNK = 1 << 20
 class DuplicateFile(Exception):
     def __init__(self, existing: InvoiceDataset) -> None:
         super().__init__(
-            _("This file was already imported on %(date)s as dataset %(id)s; import it again only if you mean to.")
-            % {"date": existing.imported_at.date().isoformat() if existing.imported_at else "", "id": existing.pk}
+            _(
+                "This file was already imported on %(date)s as dataset %(id)s; "
+                "import it again only if you mean to."
+            )
+            % {
+                "date": existing.imported_at.date().isoformat() if existing.imported_at else "",
+                "id": existing.pk,
+            }
         )
         self.existing = existing
 
@@ -79,7 +85,7 @@ def invoice_file_store(
             )
             if existing is not None:
                 raise DuplicateFile(existing)
-        info = sniff(target, sheet=sheet)
+        info = sniff(target, sheet=sheet, filename=filename)
     except BaseException:
         shutil.rmtree(target.parent, ignore_errors=True)
         raise
@@ -100,7 +106,9 @@ def invoice_file_store(
     return dataset
 
 
-def mapping_profile_save(*, organisation: Organisation, header: list[str], mapping: list) -> MappingProfile:
+def mapping_profile_save(
+    *, organisation: Organisation, header: list[str], mapping: list
+) -> MappingProfile:
     profile, _created = MappingProfile.objects.update_or_create(
         organisation=organisation,
         header_signature=header_signature(header),
@@ -143,11 +151,17 @@ def invoice_dataset_import(
     InvoiceDataset.objects.filter(pk=dataset.pk).update(status=DatasetStatus.IMPORTING, error="")
     try:
         outcome = import_to_parquet(
-            dataset.original_path, _source_info(dataset), dataset.mapping, partial_dir, progress=progress
+            dataset.original_path,
+            _source_info(dataset),
+            dataset.mapping,
+            partial_dir,
+            progress=progress,
         )
     except UnusableFile as error:
         shutil.rmtree(partial_dir, ignore_errors=True)
-        InvoiceDataset.objects.filter(pk=dataset.pk).update(status=DatasetStatus.FAILED, error=str(error))
+        InvoiceDataset.objects.filter(pk=dataset.pk).update(
+            status=DatasetStatus.FAILED, error=str(error)
+        )
         dataset.refresh_from_db()
         raise
     except BaseException:

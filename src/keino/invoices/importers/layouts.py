@@ -28,7 +28,7 @@ def normalise_header(name: str) -> str:
 @cache
 def synonyms() -> dict[str, str]:
     with SYNONYMS_FILE.open(encoding="utf-8", newline="") as file:
-        rows = [row for row in csv.DictReader(line for line in file if not line.startswith("#"))]
+        rows = list(csv.DictReader(line for line in file if not line.startswith("#")))
     return {normalise_header(row["column"]): row["field"] for row in rows}
 
 
@@ -163,7 +163,7 @@ def propose_mapping(header: list[str], layout: Layout) -> list[str | None]:
 
 def header_score(cells: list[str]) -> int:
     """How many cells of a row are known column names: used to find the header row."""
-    return sum(1 for cell in cells if cell and GENERIC.field_for(cell) or _in_any_layout(cell))
+    return sum(1 for cell in cells if cell and (GENERIC.field_for(cell) or _in_any_layout(cell)))
 
 
 def _in_any_layout(cell: str) -> bool:

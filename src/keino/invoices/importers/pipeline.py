@@ -6,7 +6,6 @@ is written to `problems.parquet` with its row, column, value and reason code. Th
 streams batch by batch, so memory does not grow with the file.
 """
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,12 +14,14 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from django.utils.translation import gettext_lazy as _
 
 from keino.invoices.importers.canonical import EXTRA_PREFIX, FIELDS, LINE_SCHEMA, TEXT_FIELDS
 from keino.invoices.importers.messages import FLAG, PROBLEMS, REJECT
 from keino.invoices.importers.sources import (
     Batch,
     IrregularRows,
+    NoRows,
     SourceInfo,
     UnusableFile,
     read_batches,
@@ -34,13 +35,15 @@ from keino.invoices.importers.values import (
     parse_business_ids,
     parse_dates,
 )
-from django.utils.translation import gettext_lazy as _
 
 LINES_FILE = "lines.parquet"
 REJECTED_FILE = "rejected.parquet"
 PROBLEMS_FILE = "problems.parquet"
 SAMPLE_SIZE = 20
-TOTAL_ROW_PATTERN = r"(?i)(^|\s)(yhteensä|kaikki yhteensä|välisumma|loppusumma|summa yhteensä|total|totalt|summa totalt|subtotal|grand total)(\s|:|$)"
+TOTAL_ROW_PATTERN = (
+    r"(?i)(^|\s)(yhteensä|kaikki yhteensä|välisumma|loppusumma|summa yhteensä|"
+    r"total|totalt|summa totalt|subtotal|grand total)(\s|:|$)"
+)
 
 PROBLEM_SCHEMA = pa.schema(
     [
@@ -98,12 +101,12 @@ def import_to_parquet(
     """Read the file and write the dataset's Parquet files into out_dir (which must exist)."""
     check_mapping(mapping)
     try:
-        return _Run(path, info, mapping, out_dir, progress).execute(exact=False)
-    except IrregularRows:
-        outcome = _Run(path, info, mapping, out_dir, progress).execute(exact=True)
-        outcome.read_exactly = True
-        outcome.warnings.insert(0, ("read_exactly", {}))
-        return outcome
+        try:
+            outcome = _Run(path, info, mapping, out_dir, progress).execute(exact=False)
+        except IrregularRows:
+            outcome = _Run(path, info, mapping, out_dir, progress).execute(exact=True)
+            outcome.read_exactly = True
+            outcome.warnings.insert(0, ("read_exactly", {}))
     except UnicodeDecodeError as error:
         raise UnusableFile(
             _("The file's characters cannot be read as %(encoding)s: %(reason)s"),
@@ -114,6 +117,9 @@ def import_to_parquet(
         raise UnusableFile(
             _("The CSV file cannot be read: %(reason)s"), reason=str(error)[:300]
         ) from None
+    if not outcome.rows_read:
+        raise NoRows(info.header_row)
+    return outcome
 
 
 class _Run:
@@ -190,7 +196,8 @@ class _Run:
         amount_missing = pc.is_null(blank_to_null(raw_amount))
         date_missing = pc.is_null(blank_to_null(raw_date))
 
-        total_row = pc.and_(date_missing, pc.invert(amount_missing))
+        # A total row has an amount but no date: its label is often where the date would be.
+        total_row = pc.and_(pc.is_null(dates.values), pc.invert(amount_missing))
         looks_total = pa.array([False] * n)
         for column in batch.columns:
             looks_total = pc.or_(
@@ -205,7 +212,9 @@ class _Run:
         found.append(("amount_missing", self._name("amount"), pc.and_(amount_missing, not_total)))
         found.append(("amount_invalid", self._name("amount"), amounts.invalid))
         found.append(("date_missing", self._name("voucher_date"), pc.and_(date_missing, not_total)))
-        found.append(("date_invalid", self._name("voucher_date"), dates.invalid))
+        found.append(
+            ("date_invalid", self._name("voucher_date"), pc.and_(dates.invalid, not_total))
+        )
 
         business_ids = None
         if "supplier_business_id" in self.column_of:

@@ -188,7 +188,12 @@ class ParsedBusinessIds:
     invalid: pa.Array  # bool: present but neither a valid business id nor a foreign VAT number
     foreign: pa.Array  # bool: a foreign VAT number such as SE556709197901
 
-FOREIGN_VAT = r"^(?:A[T]|B[EG]|C[HYZ]|D[EK]|E[ELS]|F[R]|G[BR]|H[RU]|I[ET]|L[TUV]|M[T]|N[LO]|P[LT]|R[O]|S[EIK]|XI)[0-9A-Z]{6,14}$"
+
+# The country prefixes of European VAT numbers (EU, United Kingdom, Norway, Switzerland).
+FOREIGN_VAT = (
+    r"^(?:A[T]|B[EG]|C[HYZ]|D[EK]|E[ELS]|F[R]|G[BR]|H[RU]|I[ET]|L[TUV]|M[T]|N[LO]|P[LT]|R[O]"
+    r"|S[EIK]|XI)[0-9A-Z]{6,14}$"
+)
 
 
 @lru_cache(maxsize=200_000)
@@ -212,7 +217,9 @@ def parse_business_ids(values: pa.Array) -> ParsedBusinessIds:
     index = pc.index_in(present, value_set=distinct)
     looked_up = pc.take(normalised, index)
     foreign = pc.fill_null(
-        pc.match_substring_regex(pc.utf8_upper(pc.replace_substring(present, " ", "")), FOREIGN_VAT),
+        pc.match_substring_regex(
+            pc.utf8_upper(pc.replace_substring(present, " ", "")), FOREIGN_VAT
+        ),
         False,
     )
     invalid = pc.fill_null(pc.and_(pc.is_valid(present), pc.is_null(looked_up)), False)

@@ -6,7 +6,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 from keino.invoices.importers.report import import_report
 from keino.invoices.importers.sources import UnusableFile
-from keino.invoices.services import DuplicateFile, invoice_dataset_import, invoice_file_store
+from keino.invoices.services import (
+    DuplicateFile,
+    invoice_dataset_delete,
+    invoice_dataset_import,
+    invoice_file_store,
+)
 from keino.organisations.models import Organisation
 
 EXIT_UNUSABLE = 2
@@ -21,15 +26,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument("--org", required=True, help="The organisation's short name.")
-        parser.add_argument("--json", action="store_true", help="Print the result as one JSON object.")
-        parser.add_argument("--force", action="store_true", help="Import even if the same file was imported.")
+        parser.add_argument(
+            "--json", action="store_true", help="Print the result as one JSON object."
+        )
+        parser.add_argument(
+            "--force", action="store_true", help="Import even if the same file was imported."
+        )
         parser.add_argument("--sheet", default="", help="The workbook sheet to read.")
         parser.add_argument("--fiscal-year", type=int, help="The fiscal year the file covers.")
 
     def handle(self, *args, **options):
         organisation = Organisation.objects.filter(slug=options["org"]).first()
         if organisation is None:
-            raise CommandError(f"No organisation {options['org']!r}; create it with keino create_org.")
+            raise CommandError(
+                f"No organisation {options['org']!r}; create it with keino create_org."
+            )
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file.")
@@ -42,12 +53,18 @@ class Command(BaseCommand):
                     force=options["force"],
                     sheet=options["sheet"],
                 )
+        except (UnusableFile, DuplicateFile) as error:
+            self._fail(path, str(error), options["json"])
+        try:
             dataset = invoice_dataset_import(
                 dataset=dataset,
                 fiscal_year=options["fiscal_year"],
                 progress=None if options["json"] or not sys.stderr.isatty() else self._progress,
             )
-        except (UnusableFile, DuplicateFile) as error:
+        except UnusableFile as error:
+            # On the command line a failed import leaves nothing behind: there is no page
+            # on which to show the failed dataset, and the same file can simply be run again.
+            invoice_dataset_delete(dataset=dataset)
             self._fail(path, str(error), options["json"])
         report = import_report(dataset)
         if options["json"]:
