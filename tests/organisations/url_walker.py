@@ -37,9 +37,7 @@ OBJECT_FACTORIES: dict[str, Callable[[Organisation], int]] = {
 
 def _imported_dataset(organisation: Organisation) -> int:
     rows = (
-        "Tositepäivämäärä;Toimittajan nimi;Laskun summa ilman ALV\n"
-        "1.2.2024;Testi Oy;10,00\n"
-        ";x;\n"
+        "Tositepäivämäärä;Toimittajan nimi;Laskun summa ilman ALV\n1.2.2024;Testi Oy;10,00\n;x;\n"
     )
     dataset = invoice_file_store(
         organisation=organisation,

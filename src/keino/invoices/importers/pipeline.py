@@ -6,7 +6,9 @@ is written to `problems.parquet` with its row, column, value and reason code. Th
 streams batch by batch, so memory does not grow with the file.
 """
 
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -122,6 +124,48 @@ def import_to_parquet(
     return outcome
 
 
+class _BackgroundWriter:
+    """Writes Parquet tables on a second thread while the next batch is parsed.
+
+    Arrow releases the GIL while it compresses and writes, so parsing and writing overlap.
+    At most a few tables wait, which bounds the memory; the first error is raised here.
+    """
+
+    MAX_PENDING = 3
+
+    def __init__(self, *writers: pq.ParquetWriter) -> None:
+        self._writers = writers
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parquet")
+        self._pending: deque[Future] = deque()
+
+    def __getitem__(self, index: int) -> "_Target":
+        return _Target(self, self._writers[index])
+
+    def submit(self, writer: pq.ParquetWriter, table: pa.Table) -> None:
+        while len(self._pending) >= self.MAX_PENDING:
+            self._pending.popleft().result()
+        self._pending.append(self._executor.submit(writer.write_table, table))
+
+    def __enter__(self) -> "_BackgroundWriter":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        try:
+            while self._pending:
+                self._pending.popleft().result()
+        finally:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+@dataclass
+class _Target:
+    background: _BackgroundWriter
+    writer: pq.ParquetWriter
+
+    def write_table(self, table: pa.Table) -> None:
+        self.background.submit(self.writer, table)
+
+
 class _Run:
     def __init__(self, path, info, mapping, out_dir, progress) -> None:
         self.path = path
@@ -159,9 +203,9 @@ class _Run:
             ) as rejected,
             pq.ParquetWriter(
                 self.out_dir / PROBLEMS_FILE, PROBLEM_SCHEMA, compression="zstd"
-            ) as problems,
+            ) as problems,_BackgroundWriter(lines, rejected, problems) as writers
         ):
-            self.writers = (lines, rejected, problems)
+            self.writers = writers
             for batch in read_batches(self.path, self.info, exact=exact):
                 self.blank_rows += batch.blank_rows
                 if batch.num_rows:
@@ -193,18 +237,20 @@ class _Run:
         self.rounded += amounts.rounded
         raw_date = self.column(batch, "voucher_date")
         dates = parse_dates(raw_date, formats=outcome.date_formats)
-        amount_missing = pc.is_null(blank_to_null(raw_amount))
-        date_missing = pc.is_null(blank_to_null(raw_date))
+        amount_missing = amounts.missing
+        date_missing = dates.missing
 
         # A total row has an amount but no date: its label is often where the date would be.
+        # Only such rows are searched for a total word, so clean files pay nothing for it.
         total_row = pc.and_(pc.is_null(dates.values), pc.invert(amount_missing))
-        looks_total = pa.array([False] * n)
-        for column in batch.columns:
-            looks_total = pc.or_(
-                looks_total,
-                pc.fill_null(pc.match_substring_regex(column, TOTAL_ROW_PATTERN), False),
-            )
-        total_row = pc.and_(total_row, looks_total)
+        if pc.any(total_row).as_py():
+            looks_total = pa.array([False] * n)
+            for column in batch.columns:
+                looks_total = pc.or_(
+                    looks_total,
+                    pc.fill_null(pc.match_substring_regex(column, TOTAL_ROW_PATTERN), False),
+                )
+            total_row = pc.and_(total_row, looks_total)
         if batch.overflow is not None:
             found.append(("too_many_cells", self.info.header[-1], batch.overflow))
         found.append(("total_row", "", total_row))

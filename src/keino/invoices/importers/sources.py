@@ -8,6 +8,7 @@ the file is read again with Python's csv module, which locates every row exactly
 XLSX (and XLS, ODS) is read with calamine after checking the archive's uncompressed size.
 """
 
+import array
 import codecs
 import csv
 import datetime as dt
@@ -108,7 +109,9 @@ class Batch:
     def numbers(self) -> pa.Array:
         if self.row_numbers is not None:
             return self.row_numbers
-        return pa.array(range(self.first_row, self.first_row + self.num_rows), pa.int64())
+        # Built as a buffer: a Python list of a million ints would cost more than the parsing.
+        consecutive = array.array("q", range(self.first_row, self.first_row + self.num_rows))
+        return pa.Array.from_buffers(pa.int64(), self.num_rows, [None, pa.py_buffer(consecutive)])
 
 
 # Recognising the file --------------------------------------------------------------------------
@@ -424,11 +427,41 @@ def _blank_rows(columns: list[pa.Array]) -> pa.Array | None:
     """Which rows have no text in any cell, or None when no row is blank (the usual case)."""
     blank = None
     for column in columns:
-        empty = pc.match_substring_regex(column, r"^\s*$")
+        empty = pc.or_(pc.equal(pc.binary_length(column), 0), pc.utf8_is_space(column))
         blank = empty if blank is None else pc.and_(blank, empty)
         if not pc.any(blank).as_py():
             return None
     return blank
+
+
+def _joined(batches: list[pa.RecordBatch]) -> list[pa.Array]:
+    table = pa.Table.from_batches(batches).combine_chunks()
+    return [
+        column.chunk(0) if column.num_chunks else pa.array([], pa.string())
+        for column in table.columns
+    ]
+
+
+def _gathered(reader, irregular: list[str]) -> Iterator[list[pa.Array]]:
+    """The reader's small blocks joined into batches of about BATCH_ROWS rows.
+
+    Small blocks bound the reader's read-ahead memory; larger batches keep the per-batch
+    work and the Parquet row groups efficient.
+    """
+    pending: list[pa.RecordBatch] = []
+    rows = 0
+    for record_batch in reader:
+        if irregular:
+            raise IrregularRows
+        pending.append(record_batch)
+        rows += record_batch.num_rows
+        if rows >= BATCH_ROWS:
+            yield _joined(pending)
+            pending, rows = [], 0
+    if irregular:
+        raise IrregularRows
+    if pending:
+        yield _joined(pending)
 
 
 def _fast_csv_batches(path: Path, info: SourceInfo) -> Iterator[Batch]:
@@ -462,11 +495,8 @@ def _fast_csv_batches(path: Path, info: SourceInfo) -> Iterator[Batch]:
         ),
     )
     next_row = info.header_row + 1
-    for record_batch in reader:
-        if irregular:
-            raise IrregularRows
-        columns = list(record_batch.columns)
-        count = record_batch.num_rows
+    for columns in _gathered(reader, irregular):
+        count = len(columns[0])
         blank = _blank_rows(columns)
         if blank is None:
             yield Batch(next_row, None, columns)

@@ -16,10 +16,18 @@ AMOUNT_TYPE = pa.decimal128(18, 2)
 _WIDE_DECIMAL = pa.decimal128(38, 12)
 
 
+_NULL_STRING = pa.scalar(None, pa.string())
+
+
+def _any(mask: pa.Array) -> bool:
+    return bool(pc.any(mask).as_py())
+
+
 def blank_to_null(values: pa.Array) -> pa.Array:
-    """Trim whitespace; empty strings become nulls."""
+    """Trim whitespace; empty strings become nulls (a costly step skipped when none is empty)."""
     trimmed = pc.utf8_trim_whitespace(values)
-    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+    empty = pc.equal(pc.binary_length(trimmed), 0)
+    return pc.if_else(empty, _NULL_STRING, trimmed) if _any(empty) else trimmed
 
 
 # Amounts ------------------------------------------------------------------------------------
@@ -33,15 +41,23 @@ class ParsedAmounts:
     values: pa.Array  # decimal128(18, 2), null where missing or invalid
     invalid: pa.Array  # bool: present but not a number
     rounded: int  # how many values had more than two decimals and were rounded to cents
+    missing: pa.Array  # bool: empty or null
 
 
 def _strip_amount_noise(values: pa.Array) -> pa.Array:
     # Spaces, no-break spaces and apostrophes group thousands; currency marks are decoration.
-    cleaned = pc.replace_substring_regex(values, r"[\s\x{00a0}\x{202f}'’€]|EUR|eur", "")
-    cleaned = pc.replace_substring(cleaned, "\u2212", "-")  # the typographic minus sign
-    cleaned = pc.replace_substring_regex(cleaned, r"^\+", "")
+    # Each costly regex runs only when a cheap check finds something for it to do.
+    cleaned = values
+    if _any(pc.match_substring_regex(cleaned, r"[\s\x{00a0}\x{202f}'’€]|EUR|eur")):
+        cleaned = pc.replace_substring_regex(cleaned, r"[\s\x{00a0}\x{202f}'’€]|EUR|eur", "")
+    if _any(pc.match_substring(cleaned, "\u2212")):
+        cleaned = pc.replace_substring(cleaned, "\u2212", "-")  # the typographic minus sign
+    if _any(pc.starts_with(cleaned, "+")):
+        cleaned = pc.replace_substring_regex(cleaned, r"^\+", "")
     # Some ledgers write credit amounts with the minus after the number: 123,45-
-    return pc.replace_substring_regex(cleaned, r"^([^-].*)-$", r"-\1")
+    if _any(pc.ends_with(cleaned, "-")):
+        cleaned = pc.replace_substring_regex(cleaned, r"^([^-].*)-$", r"-\1")
+    return cleaned
 
 
 def detect_decimal_comma(values: pa.Array) -> bool:
@@ -62,18 +78,26 @@ def parse_amounts(values: pa.Array, *, decimal_comma: bool) -> ParsedAmounts:
         valid = pc.match_substring_regex(cleaned, _POINT_DECIMAL)
         normal = pc.replace_substring(cleaned, ",", "")
     valid = pc.fill_null(valid, False)
-    normal = pc.if_else(valid, normal, pa.scalar(None, pa.string()))
-    # Float-like text from spreadsheets can carry 17 digits; 12 decimals are ample before
-    # rounding to cents, and bound the width of the intermediate decimal.
-    normal = pc.replace_substring_regex(normal, r"(\.\d{12})\d+$", r"\1")
-    too_long = pc.fill_null(pc.match_substring_regex(normal, r"^-?\d{27,}"), False)
-    valid = pc.and_(valid, pc.invert(too_long))
-    normal = pc.if_else(valid, normal, pa.scalar(None, pa.string()))
-    wide = pc.cast(normal, _WIDE_DECIMAL)
-    rounded_count = pc.sum(pc.match_substring_regex(normal, r"\.\d{3,}$")).as_py() or 0
-    cents = pc.round(wide, ndigits=2, round_mode="half_towards_infinity")
+    # After validation the text is digits with at most one point: its length and the point's
+    # position tell the integer digits and the decimals without another regex.
+    length = pc.binary_length(normal)
+    point = pc.find_substring(normal, ".")
+    integer_digits = pc.if_else(pc.equal(point, -1), length, point)
+    decimals = pc.if_else(pc.equal(point, -1), 0, pc.subtract(pc.subtract(length, point), 1))
+    valid = pc.and_(valid, pc.fill_null(pc.less_equal(integer_digits, 16), False))
+    normal = pc.if_else(valid, normal, _NULL_STRING)
+    decimals = pc.if_else(valid, decimals, 0)
+    rounded_count = pc.sum(pc.greater(decimals, 2)).as_py() or 0
+    if rounded_count:
+        # Float-like text from spreadsheets can carry 17 digits; 12 decimals are ample before
+        # rounding to cents, and bound the width of the intermediate decimal.
+        normal = pc.replace_substring_regex(normal, r"(\.\d{12})\d+$", r"\1")
+        wide = pc.cast(normal, _WIDE_DECIMAL)
+        cents = pc.cast(pc.round(wide, ndigits=2, round_mode="half_towards_infinity"), AMOUNT_TYPE)
+    else:
+        cents = pc.cast(normal, AMOUNT_TYPE)
     invalid = pc.and_(pc.is_valid(present), pc.invert(valid))
-    return ParsedAmounts(pc.cast(cents, AMOUNT_TYPE), invalid, rounded_count)
+    return ParsedAmounts(cents, invalid, rounded_count, pc.is_null(present))
 
 
 # Dates --------------------------------------------------------------------------------------
@@ -111,6 +135,7 @@ class ParsedDates:
     values: pa.Array  # date32, null where missing or invalid
     precision: pa.Array  # "day" or "month" where parsed
     invalid: pa.Array  # bool: present but not a date in any accepted format
+    missing: pa.Array  # bool: empty or null
 
 
 def _parse_with(values: pa.Array, fmt: DateFormat) -> pa.Array:
@@ -169,14 +194,17 @@ def parse_dates(values: pa.Array, *, formats: list[str]) -> ParsedDates:
     present = blank_to_null(values)
     result = pa.nulls(len(values), pa.date32())
     precision = pa.nulls(len(values), pa.string())
+    unparsed = pc.is_valid(present)
     for code in formats or list(DATE_FORMATS):
+        if not _any(unparsed):
+            break  # the usual case: the column's main format read every value
         fmt = DATE_FORMATS[code]
         parsed = _parse_with(present, fmt)
-        fresh = pc.and_(pc.is_null(result), pc.is_valid(parsed))
+        fresh = pc.and_(unparsed, pc.is_valid(parsed))
         result = pc.if_else(fresh, parsed, result)
         precision = pc.if_else(fresh, pa.scalar(fmt.precision), precision)
-    invalid = pc.and_(pc.is_valid(present), pc.is_null(result))
-    return ParsedDates(result, precision, invalid)
+        unparsed = pc.and_(unparsed, pc.invert(fresh))
+    return ParsedDates(result, precision, unparsed, pc.is_null(present))
 
 
 # Business ids --------------------------------------------------------------------------------
