@@ -12,6 +12,7 @@ from keino.invoices.importers.layouts import (
     GENERIC,
     LAYOUTS,
     header_score,
+    mapping_notes,
     propose_mapping,
     recognise_layout,
     synonyms,
@@ -276,7 +277,7 @@ def test_state_open_data(tmp_path):
     assert result.column("voucher_date")[4] == dt.date(2023, 12, 29)
     # A foreign VAT number is kept as written and not flagged.
     assert result.column("supplier_business_id")[1] == "SE556709197901"
-    assert result.column("supplier_business_id_valid")[1] is True
+    assert result.column("supplier_business_id_valid")[1] is None
     assert "business_id_invalid" not in outcome.problem_counts
     assert outcome.warnings == []
     assert result.column("procurement_category")[1] == "Kiinteistöjen ylläpito"
@@ -428,3 +429,19 @@ def test_a_layout_file_with_an_xlsx_name_imports_with_a_warning(tmp_path):
     assert result.layout.code == "paimio"
     assert result.outcome.sum_accepted == D("2908.30")
     assert result.outcome.warnings[0] == ("file_suffix", {"suffix": ".xlsx", "kind": "CSV"})
+
+
+def test_a_total_column_beside_a_vat_free_one_is_the_amount_with_vat():
+    header = ["Tositepäivämäärä", "Kokonaissumma euroina", "Laskun summa ilman ALV"]
+    mapping = propose_mapping(header, recognise_layout(header))
+    assert mapping == ["voucher_date", "amount_with_vat", "amount"]
+    assert mapping_notes(header, mapping) == []
+
+
+def test_a_total_column_alone_is_the_amount_with_a_warning_to_check():
+    header = ["Tositepäivämäärä", "Kokonaissumma euroina"]
+    mapping = propose_mapping(header, recognise_layout(header))
+    assert mapping == ["voucher_date", "amount"]
+    assert mapping_notes(header, mapping) == [
+        ("amount_from_total", {"column": "Kokonaissumma euroina"})
+    ]

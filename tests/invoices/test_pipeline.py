@@ -201,7 +201,7 @@ def test_rejected_and_flagged_rows_are_located(tmp_path, encoding):
         "1010101-6",
         "3030303-7",
     ]
-    assert result.column("supplier_business_id_valid") == [True, False, True, True, True]
+    assert result.column("supplier_business_id_valid") == [True, False, None, True, True]
     assert result.column("extra:Selite") == ["kunnossa", "väärä tarkiste", "ulkomainen", "", ""]
     # Rejected rows keep their original cells.
     assert result.rejected["row_number"].to_pylist() == [3, 4, 5, 6, 9]

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from keino.invoices.importers.layouts import mapping_notes
 from keino.invoices.importers.messages import render_warning
 from keino.organisations.models import Organisation
 
@@ -116,7 +117,12 @@ class InvoiceDataset(models.Model):
         return [render_warning(code, params) for code, params in self.warnings]
 
     def rendered_warnings_of_source(self) -> list[str]:
-        return [render_warning(code, params) for code, params in self.source.get("warnings", [])]
+        """Warnings about the file and its current column mapping, before the import."""
+        notes = mapping_notes(self.source.get("header", []), self.mapping)
+        return [
+            render_warning(code, params)
+            for code, params in [*self.source.get("warnings", []), *notes]
+        ]
 
 
 class MappingProfile(models.Model):

@@ -19,6 +19,12 @@ from keino.invoices.importers.canonical import FIELDS
 SYNONYMS_FILE = Path(__file__).resolve().parent.parent / "data" / "column_synonyms.csv"
 
 
+# Column names that say "total" without saying whether VAT is included. Alone, such a column
+# is taken as the amount (the Kuntaliitto 2021 guide names its VAT-free amount so), with a
+# warning to check; beside an explicitly VAT-free column it is the amount with VAT.
+TOTAL_AMOUNT_COLUMNS = {"kokonaissumma euroina", "kokonaissumma"}
+
+
 def normalise_header(name: str) -> str:
     """A column name in the form used for matching: lower case, single spaces, no BOM."""
     name = name.replace("\ufeff", "").replace("\u00a0", " ").strip().strip('"').lower()
@@ -149,16 +155,33 @@ def propose_mapping(header: list[str], layout: Layout) -> list[str | None]:
     A field is given to its first column only; a later column with the same meaning is kept
     as an extra column, so no data is silently overwritten.
     """
+    fields = [layout.field_for(column) for column in header]
+    explicit_amount = any(
+        field == "amount" and normalise_header(column) not in TOTAL_AMOUNT_COLUMNS
+        for column, field in zip(header, fields, strict=True)
+    )
     taken: set[str] = set()
     mapping: list[str | None] = []
-    for column in header:
-        field_name = layout.field_for(column)
+    for column, field_name in zip(header, fields, strict=True):
+        if explicit_amount and normalise_header(column) in TOTAL_AMOUNT_COLUMNS:
+            # A column named plainly "total" beside an explicit VAT-free amount holds the total
+            # with VAT: the VAT-free column is the amount.
+            field_name = "amount_with_vat"
         if field_name in FIELDS and field_name not in taken:
             taken.add(field_name)
             mapping.append(field_name)
         else:
             mapping.append(None)
     return mapping
+
+
+def mapping_notes(header: list[str], mapping: list[str | None]) -> list[tuple[str, dict]]:
+    """Warnings about a proposed mapping that the person importing should check."""
+    return [
+        ("amount_from_total", {"column": column})
+        for column, field in zip(header, mapping, strict=True)
+        if field == "amount" and normalise_header(column) in TOTAL_AMOUNT_COLUMNS
+    ]
 
 
 def header_score(cells: list[str]) -> int:

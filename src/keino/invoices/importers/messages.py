@@ -38,6 +38,9 @@ WARNINGS = {
     "business_ids_invalid": _(
         "%(count)s rows have an invalid supplier business id; they are kept and flagged."
     ),
+    "amount_from_total": _(
+        "The column %(column)s was taken as the amount without VAT: check that it has no VAT."
+    ),
     "read_exactly": _(
         "The file has irregular rows, so it was read row by row to locate them exactly."
     ),

@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 from django.utils.translation import gettext_lazy as _
 
 from keino.invoices.importers.canonical import EXTRA_PREFIX, FIELDS, LINE_SCHEMA, TEXT_FIELDS
+from keino.invoices.importers.layouts import mapping_notes
 from keino.invoices.importers.messages import FLAG, PROBLEMS, REJECT
 from keino.invoices.importers.sources import (
     Batch,
@@ -173,7 +174,9 @@ class _Run:
         self.mapping = mapping
         self.out_dir = out_dir
         self.progress = progress
-        self.outcome = ImportOutcome(warnings=list(info.warnings))
+        self.outcome = ImportOutcome(
+            warnings=[*info.warnings, *mapping_notes(info.header, mapping)]
+        )
         self.column_of = {name: index for index, name in enumerate(mapping) if name}
         self.extra_columns = [index for index, name in enumerate(mapping) if not name]
         extra_fields = [
@@ -203,7 +206,8 @@ class _Run:
             ) as rejected,
             pq.ParquetWriter(
                 self.out_dir / PROBLEMS_FILE, PROBLEM_SCHEMA, compression="zstd"
-            ) as problems,_BackgroundWriter(lines, rejected, problems) as writers
+            ) as problems,
+            _BackgroundWriter(lines, rejected, problems) as writers,
         ):
             self.writers = writers
             for batch in read_batches(self.path, self.info, exact=exact):
@@ -356,10 +360,10 @@ class _Run:
         count = len(columns["amount"])
         if business_ids is not None:
             columns["supplier_business_id"] = keep(business_ids.values)
+            # True: a valid Finnish business id; False: invalid; null: none, or a foreign VAT id.
             present = pc.is_valid(blank_to_null(self.column(batch, "supplier_business_id")))
-            valid = pc.if_else(
-                present, pc.invert(business_ids.invalid), pa.scalar(None, pa.bool_())
-            )
+            known = pc.and_(present, pc.invert(business_ids.foreign))
+            valid = pc.if_else(known, pc.invert(business_ids.invalid), pa.scalar(None, pa.bool_()))
             columns["supplier_business_id_valid"] = keep(valid)
         else:
             columns["supplier_business_id"] = pa.nulls(count, pa.string())

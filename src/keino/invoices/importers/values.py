@@ -244,9 +244,12 @@ def parse_business_ids(values: pa.Array) -> ParsedBusinessIds:
     normalised = pa.array([_normalise_business_id(v) for v in distinct.to_pylist()], pa.string())
     index = pc.index_in(present, value_set=distinct)
     looked_up = pc.take(normalised, index)
+    compact = pc.utf8_upper(pc.replace_substring_regex(present, r"[\s.\-]", ""))
+    # A country prefix and at least six digits: "SEPPOSOY" is a name, not a VAT number.
     foreign = pc.fill_null(
-        pc.match_substring_regex(
-            pc.utf8_upper(pc.replace_substring(present, " ", "")), FOREIGN_VAT
+        pc.and_(
+            pc.match_substring_regex(compact, FOREIGN_VAT),
+            pc.match_substring_regex(compact, r"(\d\D*){6}"),
         ),
         False,
     )
