@@ -219,3 +219,40 @@ def test_deleting_a_dataset_removes_its_files(
     assert not InvoiceDataset.objects.exists()
     assert not dataset.original_path.exists()
     assert not dataset.parquet_dir.exists()
+
+
+@pytest.mark.django_db
+def test_a_workbook_with_two_data_sheets_asks_which_one(client, org_a, analyst):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    first = workbook.active
+    first.title = "Ostot 2023"
+    first.append(["Tositepäivämäärä", "Toimittajan nimi", "Laskun summa ilman ALV"])
+    first.append(["2023-05-02", "Alfa Oy", 10.5])
+    second = workbook.create_sheet("Ostot 2024")
+    second.append(["Tositepäivämäärä", "Toimittajan nimi", "Laskun summa ilman ALV"])
+    second.append(["2024-05-02", "Beta Oy", 20.25])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    client.force_login(analyst)
+    response = client.post(
+        reverse("invoices:upload", kwargs={"org_slug": "alpha"}),
+        {"file": SimpleUploadedFile("ostot.xlsx", buffer.getvalue())},
+    )
+    dataset = InvoiceDataset.objects.get()
+    assert response["Location"] == f"/o/alpha/invoices/{dataset.pk}/columns/"
+    assert dataset.source["needs_sheet"] is True
+    page = client.get(response["Location"], headers={"accept-language": "en"}).content.decode()
+    assert "Choose the sheet" in page
+    assert 'value="Ostot 2023"' in page and 'value="Ostot 2024"' in page
+
+    response = client.post(response["Location"], {"sheet": "Ostot 2024"})
+    assert response.status_code == 302
+    dataset.refresh_from_db()
+    assert dataset.source["sheet"] == "Ostot 2024"
+    assert dataset.source["sample_rows"] == [["2024-05-02", "Beta Oy", "20.25"]]
+    assert dataset.mapping == ["voucher_date", "supplier_name", "amount"]
+    page = client.get(response["Location"]).content.decode()
+    assert "<td>Beta Oy</td>" in page

@@ -13,7 +13,6 @@ class UploadForm(forms.Form):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv,.xlsx,.xls,.ods"}),
     )
-    sheet = forms.CharField(label=_("Sheet"), required=False, widget=forms.HiddenInput)
     fiscal_year = forms.IntegerField(
         label=_("Fiscal year"),
         required=False,
@@ -25,14 +24,17 @@ class UploadForm(forms.Form):
         label=_("Import even if this file was imported before"), required=False
     )
 
-    def __init__(self, *args, sheets: list[str] | None = None, **kwargs):
+
+class SheetForm(forms.Form):
+    sheet = forms.ChoiceField(
+        label=_("Sheet"),
+        widget=forms.RadioSelect,
+        help_text=_("The workbook has several sheets with invoice data: choose the one to import."),
+    )
+
+    def __init__(self, *args, sheets: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        if sheets:
-            self.fields["sheet"] = forms.ChoiceField(
-                label=_("Sheet"),
-                choices=[(name, name) for name in sheets],
-                help_text=_("The workbook has several sheets with invoice data: choose one."),
-            )
+        self.fields["sheet"].choices = [(name, name) for name in sheets]
 
 
 KEEP_AS_EXTRA = ""

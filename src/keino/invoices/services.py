@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from keino.invoices.importers.layouts import normalise_header, propose_mapping, recognise_layout
 from keino.invoices.importers.pipeline import import_to_parquet
-from keino.invoices.importers.sources import SourceInfo, UnusableFile, sniff
+from keino.invoices.importers.sources import SheetChoiceNeeded, SourceInfo, UnusableFile, sniff
 from keino.invoices.models import DatasetStatus, InvoiceDataset, MappingProfile
 from keino.organisations.models import Organisation
 
@@ -49,10 +49,14 @@ def invoice_file_store(
     user=None,
     force: bool = False,
     sheet: str = "",
+    ask_sheet: bool = False,
 ) -> InvoiceDataset:
     """Store an uploaded file unchanged, recognise its format and propose a column mapping.
 
-    Raises UnusableFile (nothing is kept) or DuplicateFile (unless force).
+    Raises UnusableFile (nothing is kept) or DuplicateFile (unless force). When a workbook
+    has several sheets of invoice data and no sheet is given, SheetChoiceNeeded is raised,
+    or, with ask_sheet, the file is kept and the dataset waits for the choice
+    (`needs_sheet` in its source; see invoice_dataset_choose_sheet).
     """
     dataset = InvoiceDataset(
         organisation=organisation,
@@ -86,11 +90,33 @@ def invoice_file_store(
             if existing is not None:
                 raise DuplicateFile(existing)
         info = sniff(target, sheet=sheet, filename=filename)
+    except SheetChoiceNeeded as choice:
+        if not ask_sheet:
+            shutil.rmtree(target.parent, ignore_errors=True)
+            raise
+        dataset.source = {"kind": "spreadsheet", "sheets": choice.sheets, "needs_sheet": True}
+        dataset.save()
+        return dataset
     except BaseException:
         shutil.rmtree(target.parent, ignore_errors=True)
         raise
+    _recognise(dataset, info)
+    dataset.save()
+    return dataset
+
+
+def invoice_dataset_choose_sheet(*, dataset: InvoiceDataset, sheet: str) -> InvoiceDataset:
+    """Read the chosen sheet of a stored workbook and propose its column mapping."""
+    info = sniff(dataset.original_path, sheet=sheet, filename=dataset.original_name)
+    _recognise(dataset, info)
+    dataset.save()
+    return dataset
+
+
+def _recognise(dataset: InvoiceDataset, info: SourceInfo) -> None:
+    """Record the file's format and propose a mapping: the organisation's saved one, if any."""
     profile = MappingProfile.objects.filter(
-        organisation=organisation, header_signature=header_signature(info.header)
+        organisation=dataset.organisation, header_signature=header_signature(info.header)
     ).first()
     layout = recognise_layout(info.header)
     dataset.source = {
@@ -102,8 +128,6 @@ def invoice_file_store(
     }
     dataset.layout = "profile" if profile else layout.code
     dataset.mapping = profile.mapping if profile else propose_mapping(info.header, layout)
-    dataset.save()
-    return dataset
 
 
 def mapping_profile_save(

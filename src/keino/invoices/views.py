@@ -6,16 +6,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from keino.core.exports import csv_response
-from keino.invoices.forms import MappingForm, UploadForm
+from keino.invoices.forms import MappingForm, SheetForm, UploadForm
 from keino.invoices.importers.layouts import LAYOUTS
 from keino.invoices.importers.messages import render_problem
 from keino.invoices.importers.pipeline import check_mapping
 from keino.invoices.importers.report import import_report
-from keino.invoices.importers.sources import SheetChoiceNeeded, UnusableFile
+from keino.invoices.importers.sources import UnusableFile
 from keino.invoices.models import DatasetStatus, InvoiceDataset
 from keino.invoices.selectors import datasets_of, rejected_rows
 from keino.invoices.services import (
     DuplicateFile,
+    invoice_dataset_choose_sheet,
     invoice_dataset_delete,
     invoice_file_store,
     mapping_profile_save,
@@ -48,8 +49,7 @@ def dataset_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
     organisation = _organisation(request)
-    sheets = request.POST.getlist("sheets") if request.method == "POST" else None
-    form = UploadForm(request.POST or None, request.FILES or None, sheets=sheets)
+    form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
         try:
@@ -59,19 +59,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 filename=uploaded.name,
                 user=request.user,
                 force=form.cleaned_data["force"],
-                sheet=form.cleaned_data.get("sheet") or "",
-            )
-        except SheetChoiceNeeded as error:
-            form = UploadForm(
-                initial={"fiscal_year": form.cleaned_data["fiscal_year"]}, sheets=error.sheets
-            )
-            form.add_error(
-                None, str(error) + " " + _("Choose the sheet and select the file again.")
-            )
-            return render(
-                request,
-                "invoices/upload.html",
-                {"organisation": organisation, "form": form, "sheets": error.sheets},
+                ask_sheet=True,
             )
         except (UnusableFile, DuplicateFile) as error:
             form.add_error("file", str(error))
@@ -92,6 +80,8 @@ def mapping(request: HttpRequest, dataset_id: int) -> HttpResponse:
         return redirect(
             "invoices:detail", org_slug=dataset.organisation.slug, dataset_id=dataset.pk
         )
+    if dataset.source.get("needs_sheet"):
+        return _choose_sheet(request, dataset)
     header = dataset.source["header"]
     form = MappingForm(request.POST or None, header=header, mapping=dataset.mapping)
     if request.method == "POST" and form.is_valid():
@@ -124,6 +114,24 @@ def mapping(request: HttpRequest, dataset_id: int) -> HttpResponse:
             "layout_label": layout_labels.get(dataset.layout),
             "warnings": dataset.rendered_warnings_of_source(),
         },
+    )
+
+
+def _choose_sheet(request: HttpRequest, dataset: InvoiceDataset) -> HttpResponse:
+    form = SheetForm(request.POST or None, sheets=dataset.source["sheets"])
+    if request.method == "POST" and form.is_valid():
+        try:
+            invoice_dataset_choose_sheet(dataset=dataset, sheet=form.cleaned_data["sheet"])
+        except UnusableFile as error:
+            form.add_error("sheet", str(error))
+        else:
+            return redirect(
+                "invoices:mapping", org_slug=dataset.organisation.slug, dataset_id=dataset.pk
+            )
+    return render(
+        request,
+        "invoices/choose_sheet.html",
+        {"organisation": dataset.organisation, "dataset": dataset, "form": form},
     )
 
 
