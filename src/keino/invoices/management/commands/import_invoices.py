@@ -55,17 +55,21 @@ class Command(BaseCommand):
                 )
         except (UnusableFile, DuplicateFile) as error:
             self._fail(path, str(error), options["json"])
+        show_progress = not options["json"] and sys.stderr.isatty()
         try:
             dataset = invoice_dataset_import(
                 dataset=dataset,
                 fiscal_year=options["fiscal_year"],
-                progress=None if options["json"] or not sys.stderr.isatty() else self._progress,
+                progress=self._progress if show_progress else None,
             )
         except UnusableFile as error:
             # On the command line a failed import leaves nothing behind: there is no page
             # on which to show the failed dataset, and the same file can simply be run again.
             invoice_dataset_delete(dataset=dataset)
             self._fail(path, str(error), options["json"])
+        finally:
+            if show_progress:
+                sys.stderr.write("\n")
         report = import_report(dataset)
         if options["json"]:
             self.stdout.write(json.dumps(report, ensure_ascii=False))
