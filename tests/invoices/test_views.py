@@ -109,7 +109,8 @@ def test_rejected_rows_download_locates_each_problem_and_neutralises_formulas(
     assert lines[0].startswith("Rivi;Sarake;Arvo;Syy;Tositenumero;")
     assert lines[1].startswith("4;Laskun summa ilman ALV;kymmenen;")
     assert lines[2] == (
-        '5;Tositepäivämäärä;;Päivämäärä puuttuu.;4;;\'=HYPERLINK(""x"");;4340;5,00;d'
+        # The neutralised cell holds quotes, so CSV quotes the whole cell.
+        '5;Tositepäivämäärä;;Päivämäärä puuttuu.;4;;"\'=HYPERLINK(""x"")";;4340;5,00;d'
     )
     assert len(lines) == 3
 
