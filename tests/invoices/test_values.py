@@ -236,3 +236,21 @@ def test_business_ids():
     assert [i for i, flag in enumerate(parsed.invalid.to_pylist()) if flag] == [3, 8]
     assert [i for i, flag in enumerate(parsed.foreign.to_pylist()) if flag] == [4, 5]
     assert None not in parsed.invalid.to_pylist() + parsed.foreign.to_pylist()
+
+
+def test_dates_repeated_many_times_are_parsed_once_each_with_the_same_result():
+    from keino.invoices.importers.values import _parse_dates
+
+    column = pa.array(["1.2.2024", "31.02.2024", "", None, "2024-03-05"] * 40, pa.string())
+    once_each = parse_dates(column, formats=["dmy", "iso"])
+    direct = _parse_dates(column, formats=["dmy", "iso"])
+    assert once_each == direct
+    assert once_each.values.to_pylist()[:5] == [
+        dt.date(2024, 2, 1),
+        None,
+        None,
+        None,
+        dt.date(2024, 3, 5),
+    ]
+    assert once_each.invalid.to_pylist()[:5] == [False, True, False, False, False]
+    assert once_each.missing.to_pylist()[:5] == [False, False, True, True, False]

@@ -191,6 +191,21 @@ def detect_date_formats(values: pa.Array) -> list[str]:
 
 
 def parse_dates(values: pa.Array, *, formats: list[str]) -> ParsedDates:
+    # Invoice files repeat the same dates many times: parse each distinct value once.
+    distinct = pc.unique(values)
+    if len(distinct) * 4 < len(values):
+        parsed = _parse_dates(distinct, formats=formats)
+        index = pc.index_in(values, value_set=distinct, skip_nulls=False)
+        return ParsedDates(
+            values=pc.take(parsed.values, index),
+            precision=pc.take(parsed.precision, index),
+            invalid=pc.take(parsed.invalid, index),
+            missing=pc.take(parsed.missing, index),
+        )
+    return _parse_dates(values, formats=formats)
+
+
+def _parse_dates(values: pa.Array, *, formats: list[str]) -> ParsedDates:
     present = blank_to_null(values)
     result = pa.nulls(len(values), pa.date32())
     precision = pa.nulls(len(values), pa.string())
@@ -239,20 +254,18 @@ def _normalise_business_id(value: str) -> str | None:
 
 def parse_business_ids(values: pa.Array) -> ParsedBusinessIds:
     present = blank_to_null(values)
-    # Suppliers repeat: validate each distinct value once and map the result back.
+    # Suppliers repeat: examine each distinct value once and map the results back.
     distinct = pc.unique(pc.drop_null(present))
-    normalised = pa.array([_normalise_business_id(v) for v in distinct.to_pylist()], pa.string())
     index = pc.index_in(present, value_set=distinct)
-    looked_up = pc.take(normalised, index)
-    compact = pc.utf8_upper(pc.replace_substring_regex(present, r"[\s.\-]", ""))
+    normalised = pa.array([_normalise_business_id(v) for v in distinct.to_pylist()], pa.string())
+    compact = pc.utf8_upper(pc.replace_substring_regex(distinct, r"[\s.\-]", ""))
     # A country prefix and at least six digits: "SEPPOSOY" is a name, not a VAT number.
-    foreign = pc.fill_null(
-        pc.and_(
-            pc.match_substring_regex(compact, FOREIGN_VAT),
-            pc.match_substring_regex(compact, r"(\d\D*){6}"),
-        ),
-        False,
+    foreign_distinct = pc.and_(
+        pc.match_substring_regex(compact, FOREIGN_VAT),
+        pc.match_substring_regex(compact, r"(\d\D*){6}"),
     )
+    looked_up = pc.take(normalised, index)
+    foreign = pc.fill_null(pc.take(foreign_distinct, index), False)
     invalid = pc.fill_null(pc.and_(pc.is_valid(present), pc.is_null(looked_up)), False)
     invalid = pc.and_(invalid, pc.invert(foreign))
     return ParsedBusinessIds(pc.coalesce(looked_up, present), invalid, foreign)
