@@ -257,3 +257,37 @@ def test_a_workbook_with_two_data_sheets_asks_which_one(client, org_a, analyst):
     assert dataset.mapping == ["voucher_date", "supplier_name", "amount"]
     page = client.get(response["Location"]).content.decode()
     assert "<td>Beta Oy</td>" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_whose_worker_went_silent_offers_to_run_it_again(client, org_a, analyst):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from keino.invoices.tasks import invoice_import_start
+    from keino.jobs.models import Job
+
+    client.force_login(analyst)
+    upload(client, org_a, KUNTALIITTO)
+    dataset = InvoiceDataset.objects.get()
+    job = invoice_import_start(dataset=dataset, user=analyst)
+    url = reverse("invoices:detail", kwargs={"org_slug": "alpha", "dataset_id": dataset.pk})
+    retry = reverse("invoices:retry", kwargs={"org_slug": "alpha", "dataset_id": dataset.pk})
+    four_minutes_ago = timezone.now() - dt.timedelta(minutes=4)
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, heartbeat_at=four_minutes_ago)
+    page = client.get(url, headers={"accept-language": "en"}).content.decode()
+    assert 'hx-trigger="every 1s"' in page
+    assert retry not in page
+
+    six_minutes_ago = timezone.now() - dt.timedelta(minutes=6)
+    Job.objects.filter(pk=job.pk).update(heartbeat_at=six_minutes_ago)
+    page = client.get(url, headers={"accept-language": "en"}).content.decode()
+    assert "The import stopped without finishing" in page
+    assert retry in page
+    assert 'hx-trigger="every 1s"' not in page
+
+    assert client.post(retry).status_code == 302
+    run_worker()
+    dataset.refresh_from_db()
+    assert (dataset.status, str(dataset.sum_accepted)) == (DatasetStatus.READY, "1080.25")

@@ -1,7 +1,6 @@
 """Writes about invoice datasets: storing an upload, importing it, deleting it."""
 
 import hashlib
-import logging
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +17,6 @@ from keino.invoices.importers.sources import SheetChoiceNeeded, SourceInfo, Unus
 from keino.invoices.models import DatasetStatus, InvoiceDataset, MappingProfile
 from keino.organisations.models import Organisation
 
-logger = logging.getLogger(__name__)
 COPY_CHUNK = 1 << 20
 
 

@@ -1,8 +1,14 @@
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keino.organisations.models import Organisation
+
+# A running task reports progress every few seconds; this long a silence means it has stopped.
+STALLED_AFTER = dt.timedelta(minutes=5)
 
 
 class JobStatus(models.TextChoices):
@@ -45,6 +51,12 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("last sign of life"),
+        null=True,
+        blank=True,
+        help_text=_("When the running task last reported progress."),
+    )
 
     class Meta:
         verbose_name = _("job")
@@ -57,6 +69,14 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {JobStatus.SUCCEEDED, JobStatus.FAILED}
+
+    @property
+    def is_stalled(self) -> bool:
+        """Running, but silent for so long that its worker has most likely stopped."""
+        if self.status != JobStatus.RUNNING:
+            return False
+        last = self.heartbeat_at or self.started_at or self.created_at
+        return timezone.now() - last > STALLED_AFTER
 
     @property
     def percent(self) -> int | None:

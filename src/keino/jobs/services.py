@@ -32,7 +32,7 @@ class JobReporter:
         return Job.objects.get(pk=self.job_id)
 
     def progress(self, done: int, total: int | None = None, message: str = "") -> None:
-        fields: dict[str, Any] = {"progress_done": done}
+        fields: dict[str, Any] = {"progress_done": done, "heartbeat_at": timezone.now()}
         if total is not None:
             fields["progress_total"] = total
         if message:
@@ -45,7 +45,10 @@ def job_task(function: Callable[..., dict | None]) -> Any:
 
     @wraps(function)
     def run(job_id: int, **kwargs: Any) -> dict:
-        Job.objects.filter(pk=job_id).update(status=JobStatus.RUNNING, started_at=timezone.now())
+        now = timezone.now()
+        Job.objects.filter(pk=job_id).update(
+            status=JobStatus.RUNNING, started_at=now, heartbeat_at=now
+        )
         try:
             result = function(JobReporter(job_id), **kwargs) or {}
         except Exception as error:
