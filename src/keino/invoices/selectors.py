@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import duckdb
 from django.db.models import QuerySet
 
-from keino.invoices.importers.pipeline import PROBLEMS_FILE, REJECTED_FILE
+from keino.invoices.importers.pipeline import LINES_FILE, PROBLEMS_FILE, REJECTED_FILE
 from keino.invoices.models import DatasetStatus, InvoiceDataset
 from keino.organisations.models import Organisation
 
@@ -43,3 +43,16 @@ def rejected_rows(*, dataset: InvoiceDataset, batch_size: int = 10_000) -> Itera
             yield from rows
     finally:
         connection.close()
+
+
+def visible_dataset_files(
+    *, organisation: Organisation, dataset_ids: list[int] | None = None
+) -> list[tuple[int, str, int | None]]:
+    """(dataset id, path of its lines file, fiscal year) of the organisation's visible datasets."""
+    datasets = InvoiceDataset.objects.visible().filter(organisation=organisation)
+    if dataset_ids is not None:
+        datasets = datasets.filter(pk__in=dataset_ids)
+    return [
+        (dataset.pk, str(dataset.parquet_dir / LINES_FILE), dataset.fiscal_year)
+        for dataset in datasets.order_by("pk")
+    ]
