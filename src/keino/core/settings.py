@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "keino.organisations",
     "keino.jobs",
     "keino.invoices",
+    "keino.suppliers",
     "keino.analytics",
 ]
 
