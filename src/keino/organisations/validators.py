@@ -4,6 +4,19 @@ from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 from stdnum.fi import ytunnus
 
 
+def business_id_candidate(value: str) -> str:
+    """A business id as files write it, in the register's form before validation.
+
+    Files also write a VAT number (FI12345678) and old six-digit bases (123456-7).
+    """
+    candidate = value.strip().upper().replace(" ", "")
+    if candidate.startswith("FI"):
+        candidate = candidate[2:]
+    if len(candidate) == 8 and candidate[6] == "-":
+        candidate = "0" + candidate
+    return candidate
+
+
 def normalise_business_id(value: str) -> str:
     """Validate a Finnish business id (Y-tunnus) and return it as `1234567-8`.
 

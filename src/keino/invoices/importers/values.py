@@ -12,6 +12,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from stdnum.fi import ytunnus
 
+from keino.organisations.validators import business_id_candidate
+
 AMOUNT_TYPE = pa.decimal128(18, 2)
 _WIDE_DECIMAL = pa.decimal128(38, 12)
 
@@ -241,13 +243,8 @@ FOREIGN_VAT = (
 
 @lru_cache(maxsize=200_000)
 def _normalise_business_id(value: str) -> str | None:
-    candidate = value.strip().upper().replace(" ", "")
-    if candidate.startswith("FI"):  # a VAT number: FI + the eight digits
-        candidate = candidate[2:]
-    if len(candidate) == 8 and candidate[6] == "-":  # an old six-digit base: 123456-7
-        candidate = "0" + candidate
     try:
-        return ytunnus.format(ytunnus.validate(candidate))
+        return ytunnus.format(ytunnus.validate(business_id_candidate(value)))
     except Exception:  # noqa: BLE001 - stdnum raises several kinds; any means invalid
         return None
 
