@@ -6,6 +6,8 @@ import pytest
 from keino.analytics.engine import spend_scope
 from keino.analytics.filters import SpendFilters
 from keino.analytics.selectors import (
+    Concentration,
+    concentration,
     key_figures,
     spend_by_account_group,
     spend_by_month,
@@ -119,3 +121,15 @@ def test_an_organisation_without_data_gets_zeros(org_b):
     assert (figures.total, figures.lines, figures.average_line) == (D("0.00"), 0, None)
     assert spend_by_year(empty) == []
     assert top_suppliers(empty) == []
+
+
+@pytest.mark.django_db
+def test_concentration_top10_share_and_hhi(scope):
+    # Positive net spend: Alfa 330, Gamma 60, Beta 30 = 420. All three are in the top ten.
+    # HHI = (100·330/420)² + (100·60/420)² + (100·30/420)² = 6173.47 + 204.08 + 51.02 = 6428.6
+    result = concentration(scope)
+    assert (result.suppliers, result.top10_share, result.hhi) == (3, D("1.0000"), D("6428.6"))
+    only_2024 = concentration(scope, SpendFilters(years=(2024,)))
+    # 2024: Alfa 200, Gamma 60 → (100·200/260)² + (100·60/260)² = 5917.16 + 532.54 = 6449.7
+    assert (only_2024.suppliers, only_2024.hhi) == (2, D("6449.7"))
+    assert concentration(scope, SpendFilters(years=(1999,))) == Concentration(0, None, None)

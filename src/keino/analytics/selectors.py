@@ -185,3 +185,45 @@ def top_suppliers(
         )
         for key, name, bid, lines, total, whole, running in rows
     ]
+
+
+@dataclass(frozen=True)
+class Concentration:
+    suppliers: int
+    top10_share: Decimal | None  # the ten largest suppliers' part of the total
+    hhi: Decimal | None  # Herfindahl–Hirschman index: sum of squared percentage shares, 0–10 000
+
+
+def concentration(scope: SpendScope, filters: SpendFilters = NO_FILTERS) -> Concentration:
+    """How concentrated the spend is among suppliers.
+
+    Shares are of the total of suppliers with a positive net spend: a supplier whose credit
+    notes exceed its invoices has no share of what was bought.
+    """
+    ((suppliers, whole, top10, squares),) = _rows(
+        scope,
+        """
+        WITH by_supplier AS (
+            SELECT supplier_key, SUM(amount) AS total
+            FROM spend WHERE {where}
+            GROUP BY supplier_key
+            HAVING SUM(amount) > 0
+        ), ranked AS (
+            SELECT total, ROW_NUMBER() OVER (ORDER BY total DESC, supplier_key) AS place,
+                   SUM(total) OVER () AS whole
+            FROM by_supplier
+        )
+        SELECT COUNT(*), MAX(whole),
+               SUM(CASE WHEN place <= 10 THEN total END),
+               SUM((100 * total / whole) * (100 * total / whole))
+        FROM ranked
+        """,
+        filters,
+    )
+    if not suppliers:
+        return Concentration(0, None, None)
+    return Concentration(
+        suppliers,
+        _share(Decimal(top10), Decimal(whole)),
+        Decimal(squares).quantize(Decimal("0.1")),
+    )
