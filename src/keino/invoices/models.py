@@ -109,13 +109,6 @@ class InvoiceDataset(models.Model):
         folder = Path(settings.DATA_DIR) / "datasets" / str(self.organisation_id)
         return folder / str(self.storage_key)
 
-    @property
-    def is_visible(self) -> bool:
-        return self.status == DatasetStatus.READY
-
-    def rendered_warnings(self) -> list[str]:
-        return [render_warning(code, params) for code, params in self.warnings]
-
     def rendered_warnings_of_source(self) -> list[str]:
         """Warnings about the file and its current column mapping, before the import."""
         notes = mapping_notes(self.source.get("header", []), self.mapping)

@@ -361,7 +361,8 @@ class _Run:
         if business_ids is not None:
             columns["supplier_business_id"] = keep(business_ids.values)
             # True: a valid Finnish business id; False: invalid; null: none, or a foreign VAT id.
-            present = pc.is_valid(blank_to_null(self.column(batch, "supplier_business_id")))
+            # The parsed values are null exactly where the cell was empty.
+            present = pc.is_valid(business_ids.values)
             known = pc.and_(present, pc.invert(business_ids.foreign))
             valid = pc.if_else(known, pc.invert(business_ids.invalid), pa.scalar(None, pa.bool_()))
             columns["supplier_business_id_valid"] = keep(valid)
