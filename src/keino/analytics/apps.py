@@ -6,3 +6,6 @@ class AnalyticsConfig(AppConfig):
     name = "keino.analytics"
     label = "analytics"
     verbose_name = _("Spend analytics")
+
+    def ready(self) -> None:
+        from keino.analytics import signals  # noqa: F401 - connects the receivers

@@ -1,80 +1,335 @@
-"""Where the analytical queries run: DuckDB over the Parquet files of visible datasets.
+"""Where the analytical queries run: DuckDB over a star schema derived from the Parquet datasets.
 
-Only this module knows the engine. It defines one relation, `spend`, of the scope's invoice
-lines with their dataset, fiscal year and account group; the queries in `selectors.py` are
-plain SQL over `spend`, so that another engine can run them given the same relation.
+Only this module knows the engine. The invoice lines of an organisation's visible datasets are
+copied once into a *spend store*, a DuckDB file kept beside the datasets and rebuilt whenever
+the set of visible datasets changes:
+
+    facts       one row per line: dataset_id, row_number, fiscal_year, voucher_date, period
+                (2024-03 as 202403), month, voucher_number, voucher_id, amount, and the ids below
+    accounts    account_id, account_number, account_name (account_group is added per query)
+    boards, result_units, cost_centres     <unit>_id, <unit>
+    supplier_keys  supplier_id, supplier_key (business id, else name), name, business_id
+
+Integer ids make the aggregations fast (a breakdown groups the facts by an id, then joins the
+small dimension table). Per connection the engine adds what may change without a new import:
+`accounts` with the group from the chart of accounts, `suppliers` with the register's type,
+municipality, region, industry and the locality to the buyer, and the view `spend` of the facts
+joined with every dimension. The selectors are plain SQL over these relations, so that another
+engine holding the same star schema could run them.
 """
 
+import hashlib
+import logging
+import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+from django.conf import settings
 
 from keino.analytics.accounts import account_prefix_table, account_table
 from keino.invoices.importers.canonical import LINE_SCHEMA
 from keino.invoices.selectors import visible_dataset_files
+from keino.suppliers.selectors import (
+    municipality_region,
+    supplier_dimension_table,
+    supplier_register_version,
+)
+from keino.suppliers.typing_rules import supplier_type_from_name
+
+logger = logging.getLogger(__name__)
+
+# Where a supplier is, seen from the buyer: in the buyer's municipality, elsewhere in its region,
+# elsewhere, or not known (no register entry with a municipality, or a buyer without one).
+LOCAL, REGIONAL, ELSEWHERE, UNKNOWN_PLACE = "local", "regional", "elsewhere", "unknown"
+
+# Organisational units: the dimension table and the line columns it is made of (name first).
+UNITS = {
+    "boards": ("board", "board_name", "board_code"),
+    "result_units": ("result_unit", "result_unit_name", "result_unit_code"),
+    "cost_centres": ("cost_centre", "cost_centre_name", "cost_centre_code"),
+}
 
 
 @dataclass(frozen=True)
 class SpendScope:
-    """The datasets one question is about: all visible ones of an organisation, or chosen ones."""
+    """The datasets one question is about: all visible ones of an organisation, or chosen ones.
+
+    `connection` is set inside `opened(scope)`, so that several questions share one connection.
+    """
 
     organisation_id: int
     files: tuple[tuple[int, str, int | None], ...]  # (dataset id, lines file, fiscal year)
+    buyer_municipality_code: str = ""
+    buyer_region: str = ""
+    whole: bool = True  # all visible datasets of the organisation, not a chosen few
+    connection: duckdb.DuckDBPyConnection | None = field(default=None, compare=False, repr=False)
 
 
 def spend_scope(organisation, dataset_ids: list[int] | None = None) -> SpendScope:
+    code = organisation.municipality_code or ""
+    place = municipality_region(code) if code else None
     return SpendScope(
         organisation.pk,
         tuple(visible_dataset_files(organisation=organisation, dataset_ids=dataset_ids)),
+        buyer_municipality_code=code,
+        buyer_region=place[1] if place else "",
+        whole=dataset_ids is None,
     )
 
 
 @contextmanager
-def spend_connection(scope: SpendScope) -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = duckdb.connect()
-    try:
-        datasets = pa.table(
+def opened(scope: SpendScope) -> Iterator[SpendScope]:
+    """The same scope holding one open connection, for asking several questions in a row."""
+    if scope.connection is not None:
+        yield scope
+        return
+    with spend_connection(scope) as connection:
+        yield replace(scope, connection=connection)
+
+
+# The store -------------------------------------------------------------------------------------
+
+
+def _fingerprint(scope: SpendScope) -> str:
+    text = "\n".join(f"{dataset_id}\t{file}\t{year}" for dataset_id, file, year in scope.files)
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def store_path(scope: SpendScope) -> Path:
+    return (
+        Path(settings.DATA_DIR)
+        / "analytics"
+        / str(scope.organisation_id)
+        / f"{_fingerprint(scope)}.duckdb"
+    )
+
+
+def _build_store(connection: duckdb.DuckDBPyConnection, scope: SpendScope) -> None:
+    """Fill an empty database with the star schema of the scope's lines."""
+    connection.register(
+        "datasets",
+        pa.table(
             {
                 "dataset_id": pa.array([f[0] for f in scope.files], pa.int64()),
                 "file": pa.array([f[1] for f in scope.files], pa.string()),
-                "fiscal_year": pa.array([f[2] for f in scope.files], pa.int32()),
+                "fiscal_year": pa.array([f[2] for f in scope.files], pa.int16()),
             }
+        ),
+    )
+    if scope.files:
+        connection.read_parquet(
+            [f[1] for f in scope.files], union_by_name=True, filename=True
+        ).create_view("parquet_lines")
+        connection.execute(
+            "CREATE TEMP VIEW lines AS SELECT l.*, d.dataset_id, d.fiscal_year "
+            "FROM parquet_lines AS l JOIN datasets AS d ON d.file = l.filename"
         )
-        connection.register("datasets", datasets)
-        connection.register("accounts", account_table())
-        connection.register("account_prefixes", account_prefix_table())
-        if scope.files:
-            files = [f[1] for f in scope.files]
-            connection.read_parquet(files, union_by_name=True, filename=True).create_view(
-                "raw_lines"
-            )
-            connection.execute(
-                "CREATE TEMP VIEW lines AS SELECT l.*, d.dataset_id, d.fiscal_year "
-                "FROM raw_lines AS l JOIN datasets AS d ON d.file = l.filename"
-            )
-        else:
-            empty = (
-                LINE_SCHEMA.empty_table()
-                .append_column("dataset_id", pa.array([], pa.int64()))
-                .append_column("fiscal_year", pa.array([], pa.int32()))
-            )
-            connection.register("lines", empty)
+    else:
+        empty = (
+            LINE_SCHEMA.empty_table()
+            .append_column("dataset_id", pa.array([], pa.int64()))
+            .append_column("fiscal_year", pa.array([], pa.int16()))
+        )
+        connection.register("lines", empty)
+    connection.execute(
+        """
+        CREATE TEMP TABLE keyed AS
+        SELECT dataset_id, row_number, fiscal_year, voucher_date, voucher_number, amount,
+               account_number, account_name, board_name, board_code, result_unit_name,
+               result_unit_code, cost_centre_name, cost_centre_code, supplier_name,
+               CASE WHEN supplier_business_id_valid THEN supplier_business_id END AS business_id,
+               CASE WHEN supplier_business_id_valid THEN supplier_business_id
+                    ELSE COALESCE(supplier_business_id, supplier_name) END AS supplier_key
+        FROM lines
+        """
+    )
+    connection.execute(
+        """
+        CREATE TABLE supplier_keys AS
+        SELECT CAST(ROW_NUMBER() OVER (ORDER BY supplier_key NULLS FIRST) AS INTEGER)
+                   AS supplier_id,
+               supplier_key, name, business_id
+        FROM (SELECT supplier_key, MIN(supplier_name) AS name, MAX(business_id) AS business_id
+              FROM keyed GROUP BY supplier_key)
+        """
+    )
+    connection.execute(
+        """
+        CREATE TABLE accounts AS
+        SELECT CAST(ROW_NUMBER() OVER (ORDER BY account_number NULLS FIRST) AS INTEGER)
+                   AS account_id,
+               account_number, account_name
+        FROM (SELECT account_number, MIN(account_name) AS account_name
+              FROM keyed GROUP BY account_number)
+        """
+    )
+    for table, (unit, name_column, code_column) in UNITS.items():
+        connection.execute(
+            f"""
+            CREATE TABLE {table} AS
+            SELECT CAST(ROW_NUMBER() OVER (ORDER BY {unit} NULLS FIRST) AS INTEGER)
+                       AS {unit}_id, {unit}
+            FROM (SELECT DISTINCT COALESCE({name_column}, {code_column}) AS {unit} FROM keyed)
+            """  # noqa: S608 - names from UNITS
+        )
+    connection.execute(
+        """
+        CREATE TABLE facts AS
+        SELECT k.dataset_id, k.row_number, k.fiscal_year, k.voucher_date,
+               CAST(EXTRACT(year FROM k.voucher_date) * 100 + EXTRACT(month FROM k.voucher_date)
+                    AS INTEGER) AS period,
+               CAST(EXTRACT(month FROM k.voucher_date) AS TINYINT) AS month,
+               k.voucher_number,
+               CAST(CASE WHEN k.voucher_number IS NOT NULL
+                         THEN DENSE_RANK() OVER (ORDER BY k.dataset_id, k.voucher_number) END
+                    AS INTEGER) AS voucher_id,
+               k.amount, a.account_id, s.supplier_id, b.board_id, r.result_unit_id,
+               c.cost_centre_id
+        FROM keyed AS k
+        JOIN accounts AS a ON a.account_number IS NOT DISTINCT FROM k.account_number
+        JOIN supplier_keys AS s ON s.supplier_key IS NOT DISTINCT FROM k.supplier_key
+        JOIN boards AS b ON b.board IS NOT DISTINCT FROM COALESCE(k.board_name, k.board_code)
+        JOIN result_units AS r
+            ON r.result_unit IS NOT DISTINCT FROM COALESCE(k.result_unit_name, k.result_unit_code)
+        JOIN cost_centres AS c
+            ON c.cost_centre IS NOT DISTINCT FROM COALESCE(k.cost_centre_name, k.cost_centre_code)
+        ORDER BY k.dataset_id, k.row_number
+        """
+    )
+
+
+def spend_store_prepare(scope: SpendScope) -> Path:
+    """The scope's spend store, built first if it does not exist yet.
+
+    Built into a temporary file and renamed, so a reader never sees half a store; stores of
+    the organisation's earlier dataset sets are removed.
+    """
+    path = store_path(scope)
+    if path.exists():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.stem}.{os.getpid()}.partial")
+    partial.unlink(missing_ok=True)
+    connection = duckdb.connect(str(partial))
+    try:
+        _build_store(connection, scope)
+        connection.execute("CHECKPOINT")
+    except BaseException:
+        connection.close()
+        partial.unlink(missing_ok=True)
+        raise
+    connection.close()
+    os.replace(partial, path)
+    if scope.whole:
+        for other in path.parent.glob("*.duckdb"):
+            if other != path:
+                other.unlink(missing_ok=True)
+    return path
+
+
+def spend_stores_remove(organisation_id: int) -> None:
+    shutil.rmtree(Path(settings.DATA_DIR) / "analytics" / str(organisation_id), ignore_errors=True)
+
+
+# Per connection: what may change without a new import --------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def _register_table(_version: tuple) -> pa.Table:
+    return supplier_dimension_table()
+
+
+def _supplier_register() -> pa.Table:
+    """The supplier register as a table, rebuilt only when the register changes."""
+    return _register_table(supplier_register_version())
+
+
+@lru_cache(maxsize=32)
+def _types_by_name(path: Path) -> pa.Table:
+    """The type each supplier name in a store suggests; a store never changes once built."""
+    connection = duckdb.connect(str(path), read_only=True)
+    try:
+        names = [
+            name
+            for (name,) in connection.execute(
+                "SELECT DISTINCT name FROM supplier_keys WHERE name IS NOT NULL"
+            ).fetchall()
+        ]
+    finally:
+        connection.close()
+    return pa.table(
+        {
+            "name": pa.array(names, pa.string()),
+            "name_type": pa.array([supplier_type_from_name(n) for n in names], pa.string()),
+        }
+    )
+
+
+def _sql_text(value: str) -> str:
+    """A SQL string literal, for the buyer's place in a view (views cannot take parameters)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+@contextmanager
+def spend_connection(scope: SpendScope) -> Iterator[duckdb.DuckDBPyConnection]:
+    path = spend_store_prepare(scope)
+    connection = duckdb.connect(str(path), read_only=True)
+    try:
+        connection.execute("SET perfect_ht_threshold = 24")
+        connection.register("types_by_name", _types_by_name(path))
+        connection.register("register", _supplier_register())
+        connection.register("chart_accounts", account_table())
+        connection.register("chart_prefixes", account_prefix_table())
+        connection.execute(
+            """
+            CREATE TEMP TABLE account_groups AS
+            SELECT a.account_id, a.account_number, a.account_name,
+                   COALESCE(c.account_group, p.prefix_group) AS account_group
+            FROM accounts AS a
+            LEFT JOIN chart_accounts AS c ON c.account = a.account_number
+            LEFT JOIN chart_prefixes AS p ON p.prefix = SUBSTRING(a.account_number, 1, 2)
+            """
+        )
+        buyer_code = _sql_text(scope.buyer_municipality_code)
+        buyer_region = _sql_text(scope.buyer_region)
+        connection.execute(
+            f"""
+            CREATE TEMP TABLE suppliers AS
+            SELECT k.supplier_id, k.supplier_key, k.name, k.business_id,
+                   r.name AS register_name,
+                   COALESCE(r.supplier_type, n.name_type, 'unknown') AS supplier_type,
+                   COALESCE(r.type_inferred, TRUE) AS supplier_type_inferred,
+                   r.municipality_code, r.municipality_name AS municipality, r.region,
+                   r.tol_code, r.tol_name, r.tol_section,
+                   CASE WHEN r.municipality_code IS NULL OR {buyer_code} = '' THEN 'unknown'
+                        WHEN r.municipality_code = {buyer_code} THEN 'local'
+                        WHEN r.region = {buyer_region} THEN 'regional'
+                        ELSE 'elsewhere' END AS locality
+            FROM supplier_keys AS k
+            LEFT JOIN register AS r ON r.business_id = k.business_id
+            LEFT JOIN types_by_name AS n ON n.name = k.name
+            """  # noqa: S608 - the buyer's code and region are quoted by _sql_text
+        )
         connection.execute(
             """
             CREATE TEMP VIEW spend AS
-            SELECT
-                l.*,
-                CAST(EXTRACT(year FROM l.voucher_date) AS INTEGER) AS voucher_year,
-                CAST(EXTRACT(month FROM l.voucher_date) AS INTEGER) AS voucher_month,
-                COALESCE(a.account_group, p.prefix_group) AS account_group,
-                CASE WHEN l.supplier_business_id_valid THEN l.supplier_business_id
-                     ELSE COALESCE(l.supplier_business_id, l.supplier_name) END AS supplier_key
-            FROM lines AS l
-            LEFT JOIN accounts AS a ON a.account = l.account_number
-            LEFT JOIN account_prefixes AS p ON p.prefix = SUBSTRING(l.account_number, 1, 2)
+            SELECT f.*, a.account_number, a.account_name, a.account_group,
+                   b.board, r.result_unit, c.cost_centre,
+                   s.supplier_key, s.name AS supplier_name, s.business_id AS supplier_business_id,
+                   s.supplier_type, s.region AS supplier_region, s.locality AS supplier_locality,
+                   s.tol_code, s.tol_section
+            FROM facts AS f
+            JOIN account_groups AS a USING (account_id)
+            JOIN boards AS b USING (board_id)
+            JOIN result_units AS r USING (result_unit_id)
+            JOIN cost_centres AS c USING (cost_centre_id)
+            JOIN suppliers AS s USING (supplier_id)
             """
         )
         yield connection

@@ -1,13 +1,17 @@
-"""Named spend questions, each one SQL query over the `spend` relation (see engine.py).
+"""Named spend questions, each plain SQL over the star schema of engine.py (facts + dimensions).
 
 Every function takes a SpendScope (an organisation's visible datasets) and SpendFilters, and
 returns plain Python values: Decimal euros, ints, and shares as Decimal fractions.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from keino.analytics.engine import SpendScope, spend_connection
+from stdnum.fi import ytunnus
+
+from keino.analytics.dimensions import DIMENSIONS, Dimension
+from keino.analytics.engine import SpendScope, opened
 from keino.analytics.filters import NO_FILTERS, SpendFilters
 
 ZERO = Decimal("0.00")
@@ -15,8 +19,10 @@ ZERO = Decimal("0.00")
 
 def _rows(scope: SpendScope, sql: str, filters: SpendFilters, extra: list | None = None):
     where, parameters = filters.where()
-    with spend_connection(scope) as connection:
-        return connection.execute(sql.format(where=where), [*parameters, *(extra or [])]).fetchall()
+    with opened(scope) as scope:
+        return scope.connection.execute(
+            sql.format(where=where), [*parameters, *(extra or [])]
+        ).fetchall()
 
 
 def _share(part: Decimal, whole: Decimal) -> Decimal | None:
@@ -36,22 +42,32 @@ class KeyFigures:
 
 
 def key_figures(scope: SpendScope, filters: SpendFilters = NO_FILTERS) -> KeyFigures:
-    """Total spend, lines, vouchers, suppliers, the average line and the credit notes."""
-    ((total, lines, vouchers, suppliers, credit_lines, credit_sum),) = _rows(
-        scope,
-        """
-        SELECT
-            COALESCE(SUM(amount), 0),
-            COUNT(*),
-            COUNT(DISTINCT CASE WHEN voucher_number IS NOT NULL
-                  THEN CAST(dataset_id AS VARCHAR) || ':' || voucher_number END),
-            COUNT(DISTINCT supplier_key),
-            COUNT(CASE WHEN amount < 0 THEN 1 END),
-            COALESCE(SUM(CASE WHEN amount < 0 THEN amount END), 0)
-        FROM spend WHERE {where}
-        """,
-        filters,
-    )
+    """Total spend, lines, vouchers, suppliers, the average line and the credit notes.
+
+    Vouchers are counted per dataset (the same number in two files is two vouchers); lines
+    without a supplier's name or business id count as no supplier.
+    """
+    with opened(scope) as scope:
+        ((total, lines, vouchers, credit_lines, credit_sum),) = _rows(
+            scope,
+            """
+            SELECT COALESCE(SUM(amount), 0), COUNT(*), COUNT(DISTINCT voucher_id),
+                   COUNT(CASE WHEN amount < 0 THEN 1 END),
+                   COALESCE(SUM(CASE WHEN amount < 0 THEN amount END), 0)
+            FROM facts WHERE {where}
+            """,
+            filters,
+        )
+        ((suppliers,),) = _rows(
+            scope,
+            """
+            SELECT COUNT(*)
+            FROM (SELECT supplier_id FROM facts WHERE {where} GROUP BY supplier_id) AS chosen
+            JOIN suppliers AS s USING (supplier_id)
+            WHERE s.supplier_key IS NOT NULL
+            """,
+            filters,
+        )
     total = Decimal(total).quantize(ZERO)
     return KeyFigures(
         total=total,
@@ -77,7 +93,7 @@ def spend_by_year(scope: SpendScope, filters: SpendFilters = NO_FILTERS) -> list
     """Spend by fiscal year (the year of the dataset's file), with year-over-year change."""
     rows = _rows(
         scope,
-        "SELECT fiscal_year, COUNT(*), SUM(amount) FROM spend WHERE {where} "
+        "SELECT fiscal_year, COUNT(*), SUM(amount) FROM facts WHERE {where} "
         "GROUP BY fiscal_year ORDER BY fiscal_year",
         filters,
     )
@@ -104,11 +120,14 @@ def spend_by_month(scope: SpendScope, filters: SpendFilters = NO_FILTERS) -> lis
     """Spend by month of the voucher date."""
     rows = _rows(
         scope,
-        "SELECT voucher_year, voucher_month, COUNT(*), SUM(amount) FROM spend WHERE {where} "
-        "GROUP BY voucher_year, voucher_month ORDER BY voucher_year, voucher_month",
+        "SELECT period, COUNT(*), SUM(amount) FROM facts WHERE {where} "
+        "GROUP BY period ORDER BY period",
         filters,
     )
-    return [MonthSpend(y, m, n, Decimal(t).quantize(ZERO)) for y, m, n, t in rows]
+    return [
+        MonthSpend(p // 100 if p else None, p % 100 if p else None, n, Decimal(t).quantize(ZERO))
+        for p, n, t in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -123,16 +142,122 @@ def spend_by_account_group(
     scope: SpendScope, filters: SpendFilters = NO_FILTERS
 ) -> list[GroupSpend]:
     """Spend by account group of the municipal chart of accounts, largest first."""
+    return [
+        GroupSpend(row.key, row.lines, row.total, row.share)
+        for row in spend_breakdown(scope, filters, "account_group").rows
+    ]
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    key: object  # the value of the dimension; None for lines without one
+    label: str | None  # a name for a code (account name, supplier name), where there is one
+    rank: int  # place by spend, 1 = largest
+    lines: int
+    total: Decimal
+    share: Decimal | None
+    cumulative_share: Decimal | None  # of this row and all larger ones (Pareto)
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    dimension: str
+    rows: list[BreakdownRow]
+    row_count: int  # rows matching the search, before paging
+    whole: Decimal  # the total of all rows, whatever the search and page
+
+
+ORDERS = {"total": "total", "lines": "lines", "key": "key", "label": "sort_label"}
+
+
+def spend_breakdown(
+    scope: SpendScope,
+    filters: SpendFilters,
+    dimension: str | Dimension,
+    *,
+    search: str = "",
+    order: str = "",
+    descending: bool | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> Breakdown:
+    """Spend by one dimension, with each row's share and cumulative share of the whole.
+
+    Ranks and cumulative shares are by spend over all rows; `search` (case-insensitive, in the
+    key or the label) and paging only choose which rows to return. The default order is by
+    spend, largest first, or by time for years and months.
+    """
+    dimension = DIMENSIONS[dimension] if isinstance(dimension, str) else dimension
+    order = order or ("key" if dimension.chronological else "total")
+    if descending is None:
+        descending = not dimension.chronological and order in ("total", "lines")
+    direction = "DESC" if descending else "ASC"
+    table = dimension.filter.table
+    if table:
+        # Group the facts by the dimension table's id first (fast, integer keys), then by the
+        # table's column: several ids may share a value (suppliers of one region).
+        grouped = f"""
+            SELECT d.{dimension.filter.column} AS key, {dimension.label_sql or "NULL"} AS label,
+                   SUM(by_id.lines) AS lines, SUM(by_id.total) AS total
+            FROM by_id JOIN {table} AS d ON d.{dimension.filter.id_column} = by_id.id
+            GROUP BY d.{dimension.filter.column}
+        """  # noqa: S608 - names from the DIMENSIONS registry
+    else:
+        grouped = "SELECT id AS key, NULL AS label, lines, total FROM by_id"
+    key_text = "LOWER(COALESCE(CAST(key AS VARCHAR), ''))"
     rows = _rows(
         scope,
-        "SELECT account_group, COUNT(*), SUM(amount) FROM spend WHERE {where} "
-        "GROUP BY account_group ORDER BY SUM(amount) DESC, account_group",
+        f"""
+        WITH by_id AS (
+            SELECT {dimension.fact_column} AS id, COUNT(*) AS lines, SUM(amount) AS total
+            FROM facts WHERE {{where}}
+            GROUP BY {dimension.fact_column}
+        ), grouped AS ({grouped}
+        ), ranked AS (
+            SELECT key, label, lines, total,
+                   ROW_NUMBER() OVER (ORDER BY total DESC, key) AS rank,
+                   SUM(total) OVER () AS whole,
+                   SUM(total) OVER (ORDER BY total DESC, key
+                                    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running,
+                   LOWER(COALESCE(label, CAST(key AS VARCHAR), '')) AS sort_label
+            FROM grouped
+        ), found AS (
+            SELECT *, COUNT(*) OVER () AS found_count FROM ranked
+            WHERE ? = '' OR POSITION(? IN {key_text}) > 0
+                  OR POSITION(? IN LOWER(COALESCE(label, ''))) > 0
+        )
+        SELECT key, label, rank, lines, total, whole, running, found_count,
+               (SELECT MAX(whole) FROM ranked)
+        FROM found
+        ORDER BY {ORDERS[order]} {direction} NULLS LAST, rank
+        LIMIT ? OFFSET ?
+        """,  # noqa: S608 - columns and order come from the DIMENSIONS and ORDERS registries
         filters,
+        [search, search.lower(), search.lower(), limit if limit is not None else 2**62, offset],
     )
-    whole = sum((Decimal(t) for *_, t in rows), Decimal(0))
-    return [
-        GroupSpend(g, n, Decimal(t).quantize(ZERO), _share(Decimal(t), whole)) for g, n, t in rows
-    ]
+    if not rows:
+        (whole,) = _rows(
+            scope, "SELECT COALESCE(SUM(amount), 0) FROM facts WHERE {where}", filters
+        )[0]
+        return Breakdown(dimension.name, [], 0, Decimal(whole).quantize(ZERO))
+    whole = Decimal(rows[0][8]).quantize(ZERO)
+    return Breakdown(
+        dimension.name,
+        [
+            BreakdownRow(
+                key,
+                label,
+                rank,
+                int(lines),
+                Decimal(total).quantize(ZERO),
+                _share(Decimal(total), whole),
+                _share(Decimal(running), whole),
+            )
+            for key, label, rank, lines, total, _whole, running, _count, _ in rows
+        ],
+        rows[0][7],
+        whole,
+    )
 
 
 @dataclass(frozen=True)
@@ -150,41 +275,24 @@ def top_suppliers(
     scope: SpendScope, filters: SpendFilters = NO_FILTERS, *, limit: int = 20
 ) -> list[SupplierSpend]:
     """The suppliers with the most spend, with their share and cumulative share (Pareto)."""
-    rows = _rows(
-        scope,
-        """
-        WITH by_supplier AS (
-            SELECT supplier_key,
-                   MIN(supplier_name) AS name,
-                   MAX(CASE WHEN supplier_business_id_valid THEN supplier_business_id END) AS bid,
-                   COUNT(*) AS lines,
-                   SUM(amount) AS total
-            FROM spend WHERE {where}
-            GROUP BY supplier_key
-        )
-        SELECT supplier_key, name, bid, lines, total,
-               SUM(total) OVER () AS whole,
-               SUM(total) OVER (ORDER BY total DESC, supplier_key
-                                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running
-        FROM by_supplier
-        ORDER BY total DESC, supplier_key
-        LIMIT ?
-        """,
-        filters,
-        [limit],
-    )
+    breakdown = spend_breakdown(scope, filters, "supplier", limit=limit)
     return [
         SupplierSpend(
-            key,
-            name,
-            bid,
-            lines,
-            Decimal(total).quantize(ZERO),
-            _share(Decimal(total), Decimal(whole)),
-            _share(Decimal(running), Decimal(whole)),
+            row.key,
+            row.label,
+            row.key if is_business_id(row.key) else None,
+            row.lines,
+            row.total,
+            row.share,
+            row.cumulative_share,
         )
-        for key, name, bid, lines, total, whole, running in rows
+        for row in breakdown.rows
     ]
+
+
+def is_business_id(key: str | None) -> bool:
+    """Whether a supplier key is a valid business id (1234567-8) rather than a name."""
+    return bool(key) and len(key) == 9 and key[7] == "-" and ytunnus.is_valid(key)
 
 
 @dataclass(frozen=True)
@@ -204,12 +312,12 @@ def concentration(scope: SpendScope, filters: SpendFilters = NO_FILTERS) -> Conc
         scope,
         """
         WITH by_supplier AS (
-            SELECT supplier_key, SUM(amount) AS total
-            FROM spend WHERE {where}
-            GROUP BY supplier_key
+            SELECT supplier_id, SUM(amount) AS total
+            FROM facts WHERE {where}
+            GROUP BY supplier_id
             HAVING SUM(amount) > 0
         ), ranked AS (
-            SELECT total, ROW_NUMBER() OVER (ORDER BY total DESC, supplier_key) AS place,
+            SELECT total, ROW_NUMBER() OVER (ORDER BY total DESC, supplier_id) AS place,
                    SUM(total) OVER () AS whole
             FROM by_supplier
         )
@@ -227,3 +335,141 @@ def concentration(scope: SpendScope, filters: SpendFilters = NO_FILTERS) -> Conc
         _share(Decimal(top10), Decimal(whole)),
         Decimal(squares).quantize(Decimal("0.1")),
     )
+
+
+@dataclass(frozen=True)
+class Locality:
+    whole: Decimal
+    local: Decimal  # suppliers in the buyer's municipality
+    regional: Decimal  # suppliers in the buyer's region, the municipality included
+    unknown: Decimal  # suppliers whose municipality is not known (or a buyer without one)
+    local_share: Decimal | None
+    regional_share: Decimal | None
+    unknown_share: Decimal | None
+
+
+def supplier_locality(scope: SpendScope, filters: SpendFilters = NO_FILTERS) -> Locality:
+    """How much was bought locally (same municipality) and regionally (same region)."""
+    ((whole, local, regional, unknown),) = _rows(
+        scope,
+        """
+        WITH by_supplier AS (
+            SELECT supplier_id, SUM(amount) AS total FROM facts WHERE {where} GROUP BY supplier_id
+        )
+        SELECT COALESCE(SUM(total), 0),
+               COALESCE(SUM(CASE WHEN s.locality = 'local' THEN total END), 0),
+               COALESCE(SUM(CASE WHEN s.locality IN ('local', 'regional') THEN total END), 0),
+               COALESCE(SUM(CASE WHEN s.locality = 'unknown' THEN total END), 0)
+        FROM by_supplier JOIN suppliers AS s USING (supplier_id)
+        """,
+        filters,
+    )
+    whole, local, regional, unknown = (
+        Decimal(value).quantize(ZERO) for value in (whole, local, regional, unknown)
+    )
+    return Locality(
+        whole,
+        local,
+        regional,
+        unknown,
+        _share(local, whole),
+        _share(regional, whole),
+        _share(unknown, whole),
+    )
+
+
+@dataclass(frozen=True)
+class SpendLine:
+    dataset_id: int
+    row_number: int
+    voucher_date: object
+    voucher_number: str | None
+    supplier_name: str | None
+    supplier_business_id: str | None
+    account_number: str | None
+    account_name: str | None
+    board: str | None
+    result_unit: str | None
+    cost_centre: str | None
+    amount: Decimal
+
+
+LINE_COLUMNS = list(SpendLine.__dataclass_fields__)
+
+
+_LINES_OF_PAGE = """
+    WITH chosen AS (
+        SELECT * FROM facts WHERE {where}
+        ORDER BY voucher_date NULLS LAST, dataset_id, row_number
+        {page}
+    )
+    SELECT f.dataset_id, f.row_number, f.voucher_date, f.voucher_number, s.name, s.business_id,
+           a.account_number, a.account_name, b.board, r.result_unit, c.cost_centre, f.amount
+    FROM chosen AS f
+    JOIN account_groups AS a USING (account_id)
+    JOIN boards AS b USING (board_id)
+    JOIN result_units AS r USING (result_unit_id)
+    JOIN cost_centres AS c USING (cost_centre_id)
+    JOIN suppliers AS s USING (supplier_id)
+    ORDER BY f.voucher_date NULLS LAST, f.dataset_id, f.row_number
+"""
+
+
+def spend_lines(
+    scope: SpendScope, filters: SpendFilters = NO_FILTERS, *, limit: int = 50, offset: int = 0
+) -> tuple[list[SpendLine], int]:
+    """One page of the invoice lines behind a figure, by date, and how many there are."""
+    with opened(scope) as scope:
+        ((count,),) = _rows(scope, "SELECT COUNT(*) FROM facts WHERE {where}", filters)
+        rows = _rows(
+            scope,
+            _LINES_OF_PAGE.replace("{page}", "LIMIT ? OFFSET ?"),
+            filters,
+            [limit, offset],
+        )
+    return [SpendLine(*row) for row in rows], count
+
+
+def spend_line_rows(
+    scope: SpendScope, filters: SpendFilters = NO_FILTERS, *, batch_size: int = 10_000
+) -> Iterator[tuple]:
+    """All the lines behind a figure, as tuples in LINE_COLUMNS order, for exports."""
+    where, parameters = filters.where()
+    with opened(scope) as scope:
+        result = scope.connection.execute(
+            _LINES_OF_PAGE.replace("{page}", "").format(where=where), parameters
+        )
+        while rows := result.fetchmany(batch_size):
+            yield from rows
+
+
+# The dimensions whose values are few enough to offer as choices in a filter form.
+OPTION_DIMENSIONS = (
+    "year",
+    "account_group",
+    "supplier_type",
+    "locality",
+    "region",
+    "industry_section",
+)
+
+
+def filter_options(scope: SpendScope) -> dict[str, list]:
+    """The values each small dimension takes in the scope, whatever the filters.
+
+    Read from the dimension tables, which hold only values that some line has.
+    """
+    options = {}
+    for name in OPTION_DIMENSIONS:
+        dimension = DIMENSIONS[name]
+        column, table = dimension.filter.column, dimension.filter.table or "facts"
+        options[name] = [
+            value
+            for (value,) in _rows(
+                scope,
+                f"SELECT DISTINCT {column} FROM {table} "  # noqa: S608 - names from DIMENSIONS
+                f"WHERE {column} IS NOT NULL ORDER BY {column}",
+                NO_FILTERS,
+            )
+        ]
+    return options

@@ -1,16 +1,32 @@
-"""The spend summary as plain data: what `keino spend_summary` prints and the dashboard shows."""
+"""Bundles of selectors: what `keino spend_summary` prints and what the dashboard shows.
 
-from dataclasses import asdict
+Both read the same selectors on one DuckDB connection, so the command line and the web page
+cannot disagree.
+"""
+
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 
-from keino.analytics.engine import SpendScope
+from keino.analytics.engine import SpendScope, opened
 from keino.analytics.filters import NO_FILTERS, SpendFilters
 from keino.analytics.selectors import (
+    Breakdown,
+    Concentration,
+    KeyFigures,
+    Locality,
+    YearSpend,
+    concentration,
+    filter_options,
     key_figures,
+    spend_breakdown,
     spend_by_account_group,
     spend_by_year,
+    supplier_locality,
     top_suppliers,
 )
+
+# How many rows each panel of the dashboard's overview shows; the breakdown pages show all.
+PANEL_ROWS = 10
 
 
 def _plain(value):
@@ -22,10 +38,54 @@ def _plain(value):
 
 
 def spend_summary(scope: SpendScope, filters: SpendFilters = NO_FILTERS, *, top: int = 20) -> dict:
-    return {
-        "datasets": [dataset_id for dataset_id, _file, _year in scope.files],
-        "key_figures": _plain(asdict(key_figures(scope, filters))),
-        "by_year": [_plain(asdict(row)) for row in spend_by_year(scope, filters)],
-        "by_account_group": [_plain(asdict(row)) for row in spend_by_account_group(scope, filters)],
-        "top_suppliers": [_plain(asdict(row)) for row in top_suppliers(scope, filters, limit=top)],
-    }
+    with opened(scope) as scope:
+        return {
+            "datasets": [dataset_id for dataset_id, _file, _year in scope.files],
+            "key_figures": _plain(asdict(key_figures(scope, filters))),
+            "by_year": [_plain(asdict(row)) for row in spend_by_year(scope, filters)],
+            "by_account_group": [
+                _plain(asdict(row)) for row in spend_by_account_group(scope, filters)
+            ],
+            "top_suppliers": [
+                _plain(asdict(row)) for row in top_suppliers(scope, filters, limit=top)
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class Overview:
+    key_figures: KeyFigures
+    by_year: list[YearSpend]
+    panels: dict[str, Breakdown]  # dimension name → its largest rows (all, for time)
+    locality: Locality
+    concentration: Concentration
+    options: dict[str, list]
+
+
+OVERVIEW_PANELS = (
+    "period",
+    "account_group",
+    "board",
+    "supplier",
+    "supplier_type",
+    "region",
+    "industry_section",
+)
+
+
+def dashboard_overview(scope: SpendScope, filters: SpendFilters = NO_FILTERS) -> Overview:
+    """Everything the dashboard's first page shows, in one go."""
+    with opened(scope) as scope:
+        return Overview(
+            key_figures=key_figures(scope, filters),
+            by_year=spend_by_year(scope, filters),
+            panels={
+                name: spend_breakdown(
+                    scope, filters, name, limit=None if name == "period" else PANEL_ROWS
+                )
+                for name in OVERVIEW_PANELS
+            },
+            locality=supplier_locality(scope, filters),
+            concentration=concentration(scope, filters),
+            options=filter_options(scope),
+        )

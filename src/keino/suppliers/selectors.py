@@ -4,9 +4,10 @@ from collections.abc import Iterable
 
 import pyarrow as pa
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Max
 
 from keino.suppliers.business_ids import register_business_id
-from keino.suppliers.models import Supplier
+from keino.suppliers.models import Municipality, Supplier
 from keino.suppliers.tol import tol_section
 
 SUPPLIER_DIMENSION_SCHEMA = pa.schema(
@@ -93,3 +94,15 @@ def supplier_dimension_table(business_ids: Iterable[str] | None = None) -> pa.Ta
         columns["municipality_name"].append(municipality_name or None)
         columns["region"].append(region or None)
     return pa.table(columns, schema=SUPPLIER_DIMENSION_SCHEMA)
+
+
+def municipality_region(code: str) -> tuple[str, str] | None:
+    """(municipality name, region) of a municipality code, or None when the code is unknown."""
+    municipality = Municipality.objects.filter(code=code).values_list("name", "region").first()
+    return tuple(municipality) if municipality else None
+
+
+def supplier_register_version() -> tuple:
+    """Changes whenever the register does, so that derived tables can be cached safely."""
+    aggregate = Supplier.objects.aggregate(count=Count("pk"), latest=Max("updated_at"))
+    return (aggregate["count"], aggregate["latest"])
