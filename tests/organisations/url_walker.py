@@ -50,6 +50,10 @@ def _imported_dataset(organisation: Organisation) -> int:
 
 OBJECT_FACTORIES["dataset_id"] = _imported_dataset
 
+# Sample values of URL parameters that name no object (a dashboard's dimension): the same
+# value is used in A and B, and only B's organisation is tried with it.
+PARAMETER_SAMPLES = {"dimension": "supplier"}
+
 # Sample values for ids of public views, which have no organisation.
 PUBLIC_SAMPLE_KWARGS = {"uidb64": "MQ", "token": "abc-123"}
 
@@ -120,7 +124,12 @@ def problems_in(urlconf: str | None = None) -> list[str]:
 def _check_organisation_pattern(pattern, client, org_a, org_b, urlconf) -> list[str]:
     if "org_slug" not in pattern.kwarg_names:
         return [f"{pattern.name}: an organisation view must be under o/<org_slug>/"]
-    object_kwargs = [name for name in pattern.kwarg_names if name != "org_slug"]
+    parameters = {
+        name: PARAMETER_SAMPLES[name] for name in pattern.kwarg_names if name in PARAMETER_SAMPLES
+    }
+    object_kwargs = [
+        name for name in pattern.kwarg_names if name != "org_slug" and name not in parameters
+    ]
     missing = [name for name in object_kwargs if name not in OBJECT_FACTORIES]
     if missing:
         return [
@@ -131,7 +140,11 @@ def _check_organisation_pattern(pattern, client, org_a, org_b, urlconf) -> list[
     objects_b = {name: OBJECT_FACTORIES[name](org_b) for name in object_kwargs}
 
     def url(org, objects):
-        return reverse(pattern.name, kwargs={"org_slug": org.slug, **objects}, urlconf=urlconf)
+        return reverse(
+            pattern.name,
+            kwargs={"org_slug": org.slug, **parameters, **objects},
+            urlconf=urlconf,
+        )
 
     problems = []
     attempts = [("B's organisation", url(org_b, objects_b))]

@@ -170,7 +170,7 @@ def filters_from_query(query: Mapping[str, list[str]]) -> SpendFilters:
                 if len(value) > 200:
                     raise InvalidFilter(param, value)
                 parsed.append(value)
-        values[name] = tuple(parsed)
+        values[name] = tuple(dict.fromkeys(parsed))
     filters = SpendFilters(**values)
     if any(not 1 <= month <= 12 for month in filters.months):
         raise InvalidFilter("month", ",".join(map(str, filters.months)))

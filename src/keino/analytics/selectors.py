@@ -473,3 +473,20 @@ def filter_options(scope: SpendScope) -> dict[str, list]:
             )
         ]
     return options
+
+
+def dimension_labels(scope: SpendScope, dimension: str, keys: list) -> dict:
+    """The labels (account names, supplier names, …) of some keys of a dimension."""
+    dimension = DIMENSIONS[dimension]
+    present = [key for key in keys if key is not None]
+    if not dimension.label_sql or not dimension.filter.table or not present:
+        return {}
+    column = dimension.filter.column
+    rows = _rows(
+        scope,
+        f"SELECT {column}, {dimension.label_sql} FROM {dimension.filter.table} "  # noqa: S608
+        f"WHERE {column} IN ({', '.join('?' for _ in present)}) GROUP BY {column}",
+        NO_FILTERS,
+        present,
+    )
+    return {key: label for key, label in rows if label}

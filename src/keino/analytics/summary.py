@@ -7,6 +7,7 @@ cannot disagree.
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
+from keino.analytics.dimensions import DIMENSIONS
 from keino.analytics.engine import SpendScope, opened
 from keino.analytics.filters import NO_FILTERS, SpendFilters
 from keino.analytics.selectors import (
@@ -63,6 +64,7 @@ class Overview:
 
 
 OVERVIEW_PANELS = (
+    "year",
     "period",
     "account_group",
     "board",
@@ -81,7 +83,10 @@ def dashboard_overview(scope: SpendScope, filters: SpendFilters = NO_FILTERS) ->
             by_year=spend_by_year(scope, filters),
             panels={
                 name: spend_breakdown(
-                    scope, filters, name, limit=None if name == "period" else PANEL_ROWS
+                    scope,
+                    filters,
+                    name,
+                    limit=None if DIMENSIONS[name].chronological else PANEL_ROWS,
                 )
                 for name in OVERVIEW_PANELS
             },

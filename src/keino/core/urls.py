@@ -37,6 +37,7 @@ organisation_patterns = [
     path("", include("keino.organisations.urls")),
     path("jobs/", include("keino.jobs.urls")),
     path("invoices/", include("keino.invoices.urls")),
+    path("dashboard/", include("keino.dashboard.urls")),
 ]
 
 urlpatterns = [

@@ -476,6 +476,8 @@ def demo_rows(
     rng = random.Random(seed)  # noqa: S311 - invented data, reproducible from its seed
     accounts = load_accounts()
     suppliers = invented_suppliers(rng, accounts)
+    # The same seed gives the same suppliers; each range of years gets rows of its own.
+    rng.seed(f"{seed}:{years[0]}-{years[1]}")
     supplier_cum = list(accumulate(supplier_weights(len(suppliers))))
     fallback = next(s for s in suppliers if s.business_id)  # for a bad id on a foreign supplier
     by_sector: dict[str, list[Account]] = {}
@@ -582,3 +584,79 @@ def write_demo_file(
 ) -> DemoSummary:
     with path.open("w", encoding="utf-8", newline="") as file:
         return write_demo_csv(file, buyer=buyer, rows=rows, seed=seed, years=years)
+
+
+# The demo's business register -------------------------------------------------------------------
+
+# An industry (TOL 2008 code and Finnish name) for each invented sector.
+SECTOR_INDUSTRIES = {
+    "associations": ("94990", "Muualla luokittelemattomat järjestöt"),
+    "care": ("88101", "Lasten päivähoitopalvelut"),
+    "cleaning": ("81210", "Siivouspalvelut"),
+    "construction": ("41200", "Asuin- ja muiden rakennusten rakentaminen"),
+    "energy": ("35300", "Lämpö- ja kylmähuolto"),
+    "expert": ("70220", "Muu liikkeenjohdon konsultointi"),
+    "finance": ("64190", "Muu pankkitoiminta"),
+    "food": ("46390", "Elintarvikkeiden, juomien ja tupakan yleistukkukauppa"),
+    "ict": ("62010", "Ohjelmistojen suunnittelu ja valmistus"),
+    "media": ("73110", "Mainostoimistot"),
+    "supplies": ("46690", "Muiden koneiden ja laitteiden tukkukauppa"),
+    "transport": ("49410", "Tieliikenteen tavarankuljetus"),
+}
+COMPANY_FORMS_OF_SUFFIX = {
+    "Oy": "osakeyhtiö",
+    "Oyj": "julkinen osakeyhtiö",
+    "Ky": "kommandiittiyhtiö",
+    "Ay": "avoin yhtiö",
+    "Ab": "osakeyhtiö",
+    "ry": "aatteellinen yhdistys",
+}
+REGISTER_HEADER = ("Y-tunnus", "Nimi", "Toimialakoodi", "Toimiala", "Kotikunta", "Yhtiömuoto")
+
+
+def write_demo_register(
+    path: Path,
+    *,
+    seed: int,
+    local_codes: list[str],
+    regional_codes: list[str],
+    other_codes: list[str],
+    coverage: float = 0.85,
+) -> int:
+    """A business-register extract for the suppliers that `demo_rows` invents with this seed.
+
+    Most suppliers are found (as in a real register look-up), some are local (`local_codes`),
+    more are in the region, the rest elsewhere. Returns the number of entries written.
+    """
+    rng = random.Random(seed)  # noqa: S311 - invented data, reproducible from its seed
+    suppliers = invented_suppliers(rng, load_accounts())
+    places = random.Random(f"register:{seed}")  # noqa: S311
+    written = 0
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file, delimiter=";")
+        writer.writerow(REGISTER_HEADER)
+        for supplier in suppliers:
+            if not supplier.business_id or places.random() > coverage:
+                continue
+            draw = places.random()
+            codes = (
+                local_codes
+                if draw < 0.15 and local_codes
+                else regional_codes
+                if draw < 0.4 and regional_codes
+                else other_codes
+            )
+            tol_code, tol_name = SECTOR_INDUSTRIES.get(supplier.sector, ("", ""))
+            form = COMPANY_FORMS_OF_SUFFIX.get(supplier.name.rsplit(" ", 1)[-1], "")
+            writer.writerow(
+                (
+                    supplier.business_id,
+                    supplier.name,
+                    tol_code,
+                    tol_name,
+                    places.choice(codes),
+                    form,
+                )
+            )
+            written += 1
+    return written

@@ -106,3 +106,13 @@ def supplier_register_version() -> tuple:
     """Changes whenever the register does, so that derived tables can be cached safely."""
     aggregate = Supplier.objects.aggregate(count=Count("pk"), latest=Max("updated_at"))
     return (aggregate["count"], aggregate["latest"])
+
+
+def municipality_codes_around(code: str) -> tuple[list[str], list[str], list[str]]:
+    """Municipality codes: this one (if known), the others of its region, and all the rest."""
+    municipalities = list(Municipality.objects.values_list("code", "region"))
+    region = next((r for c, r in municipalities if c == code), None)
+    own = [c for c, _r in municipalities if c == code]
+    regional = [c for c, r in municipalities if region and r == region and c != code]
+    other = [c for c, r in municipalities if c != code and (not region or r != region)]
+    return own, regional, other

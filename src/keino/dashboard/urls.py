@@ -1,0 +1,13 @@
+from django.urls import path
+
+from keino.dashboard import views
+
+app_name = "dashboard"
+
+# Included under "o/<slug:org_slug>/dashboard/": every view here is an organisation_view.
+# Filters live in the query string (see keino.analytics.filters), so any state can be shared.
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("by/<slug:dimension>/", views.breakdown, name="breakdown"),
+    path("lines/", views.lines, name="lines"),
+]
