@@ -45,6 +45,16 @@ test: lint pytest
 bench-import: $(BIN)/.installed-dev
 	$(BIN)/python bench/import_bench.py $(BENCH_ARGS)
 
+# Dashboard query speed on ten million generated lines, against pandas, on two processor cores.
+.PHONY: bench-dashboard
+bench-dashboard: $(BIN)/.installed-dev
+	$(if $(shell command -v taskset),taskset -c 0,1) $(BIN)/python bench/dashboard_bench.py $(BENCH_ARGS)
+
+# Maintainers: refresh the vendored front-end libraries from npm (needs npm and network access).
+.PHONY: vendor
+vendor:
+	scripts/vendor-assets
+
 # Maintainers: refresh the lock files after changing pyproject.toml (needs network access to PyPI).
 lock:
 	$(BIN)/python -m pip install --quiet uv

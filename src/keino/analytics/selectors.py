@@ -306,7 +306,8 @@ def concentration(scope: SpendScope, filters: SpendFilters = NO_FILTERS) -> Conc
     """How concentrated the spend is among suppliers.
 
     Shares are of the total of suppliers with a positive net spend: a supplier whose credit
-    notes exceed its invoices has no share of what was bought.
+    notes exceed its invoices has no share of what was bought. Lines without any supplier are
+    left out, as in the supplier count of the key figures.
     """
     ((suppliers, whole, top10, squares),) = _rows(
         scope,
@@ -316,6 +317,8 @@ def concentration(scope: SpendScope, filters: SpendFilters = NO_FILTERS) -> Conc
             FROM facts WHERE {where}
             GROUP BY supplier_id
             HAVING SUM(amount) > 0
+               AND supplier_id IN (SELECT supplier_id FROM suppliers
+                                   WHERE supplier_key IS NOT NULL)
         ), ranked AS (
             SELECT total, ROW_NUMBER() OVER (ORDER BY total DESC, supplier_id) AS place,
                    SUM(total) OVER () AS whole

@@ -50,6 +50,8 @@ def spend_summary(scope: SpendScope, filters: SpendFilters = NO_FILTERS, *, top:
             "top_suppliers": [
                 _plain(asdict(row)) for row in top_suppliers(scope, filters, limit=top)
             ],
+            "locality": _plain(asdict(supplier_locality(scope, filters))),
+            "concentration": _plain(asdict(concentration(scope, filters))),
         }
 
 

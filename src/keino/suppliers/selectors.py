@@ -1,5 +1,6 @@
 """Reads about suppliers: register look-ups and the supplier dimension for analytics."""
 
+import hashlib
 from collections.abc import Iterable
 
 import pyarrow as pa
@@ -103,9 +104,18 @@ def municipality_region(code: str) -> tuple[str, str] | None:
 
 
 def supplier_register_version() -> tuple:
-    """Changes whenever the register does, so that derived tables can be cached safely."""
+    """Changes whenever the register does, so that derived tables can be cached safely.
+
+    Suppliers carry their update time; the few hundred municipalities (whose names and regions
+    the register's rows are joined with) are compared by content.
+    """
     aggregate = Supplier.objects.aggregate(count=Count("pk"), latest=Max("updated_at"))
-    return (aggregate["count"], aggregate["latest"])
+    municipalities = hashlib.sha256(
+        repr(
+            list(Municipality.objects.order_by("code").values_list("code", "name", "region"))
+        ).encode()
+    ).hexdigest()
+    return (aggregate["count"], aggregate["latest"], municipalities)
 
 
 def municipality_codes_around(code: str) -> tuple[list[str], list[str], list[str]]:

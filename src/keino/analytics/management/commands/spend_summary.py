@@ -11,7 +11,8 @@ from keino.organisations.models import Organisation
 class Command(BaseCommand):
     help = (
         "Print an organisation's spend: key figures, spend by fiscal year and by account group, "
-        "and the top suppliers, over its imported purchase-invoice datasets."
+        "the top suppliers, the local and regional shares and the supplier concentration, over "
+        "its imported purchase-invoice datasets."
     )
 
     def add_arguments(self, parser):
@@ -44,3 +45,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Top {options['top']} suppliers:")
         for row in summary["top_suppliers"]:
             self.stdout.write(f"  {row['name']} ({row['business_id'] or '-'}): {row['total']} EUR")
+        locality, concentration = summary["locality"], summary["concentration"]
+        self.stdout.write(
+            f"Local share {locality['local_share']}, regional share {locality['regional_share']} "
+            f"(supplier location not known for {locality['unknown_share']}); top-10 share "
+            f"{concentration['top10_share']}, HHI {concentration['hhi']}"
+        )
