@@ -219,7 +219,7 @@ def spend_breakdown(
                    SUM(total) OVER () AS whole,
                    SUM(total) OVER (ORDER BY total DESC, key
                                     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running,
-                   LOWER(COALESCE(label, CAST(key AS VARCHAR), '')) AS sort_label
+                   LOWER(COALESCE(label, CAST(key AS VARCHAR))) AS sort_label
             FROM grouped
         ), found AS (
             SELECT *, COUNT(*) OVER () AS found_count FROM ranked
