@@ -376,7 +376,8 @@ def _pager(base_url, filters, number, pages, row_count, **params) -> dict:
         "row_count": row_count,
         "previous": url(number - 1) if number > 1 else None,
         "next": url(number + 1) if number < pages else None,
-        "links": [(n, url(n)) for n in window],
+        # (page, address, whether pages are skipped before it)
+        "links": [(n, url(n), i > 0 and n - window[i - 1] > 1) for i, n in enumerate(window)],
     }
 
 
