@@ -22,6 +22,7 @@ import hashlib
 import logging
 import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -97,8 +98,18 @@ def opened(scope: SpendScope) -> Iterator[SpendScope]:
 
 
 def _fingerprint(scope: SpendScope) -> str:
-    text = "\n".join(f"{dataset_id}\t{file}\t{year}" for dataset_id, file, year in scope.files)
+    """Names the set of datasets; a dataset imported again has a new lines file (mtime)."""
+    text = "\n".join(
+        f"{dataset_id}\t{file}\t{year}\t{_mtime(file)}" for dataset_id, file, year in scope.files
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def _mtime(file: str) -> int:
+    try:
+        return os.stat(file).st_mtime_ns
+    except FileNotFoundError:
+        return 0
 
 
 def store_path(scope: SpendScope) -> Path:
@@ -214,7 +225,7 @@ def spend_store_prepare(scope: SpendScope) -> Path:
     if path.exists():
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f"{path.stem}.{os.getpid()}.partial")
+    partial = path.with_name(f"{path.stem}.{uuid.uuid4().hex}.partial")
     partial.unlink(missing_ok=True)
     connection = duckdb.connect(str(partial))
     try:
@@ -250,8 +261,12 @@ def _supplier_register() -> pa.Table:
     return _register_table(supplier_register_version())
 
 
-@lru_cache(maxsize=32)
 def _types_by_name(path: Path) -> pa.Table:
+    return _types_by_name_of_store(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=32)
+def _types_by_name_of_store(path: Path, _mtime_ns: int) -> pa.Table:
     """The type each supplier name in a store suggests; a store never changes once built."""
     connection = duckdb.connect(str(path), read_only=True)
     try:
