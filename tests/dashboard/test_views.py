@@ -212,3 +212,15 @@ def test_exports_neutralise_formulas_in_names(spend, client_of):
     assert rows[1][1] == '\'=HYPERLINK("http://x")'
     sheet = xlsx_rows(client.get(address + "&export=xlsx"))
     assert sheet[1][1] == '\'=HYPERLINK("http://x")'
+
+
+def test_too_many_lines_for_a_spreadsheet_are_refused_with_a_reason(spend, client_of, monkeypatch):
+    # The buyer has 12 lines; with a sheet of 12 rows (a header and 11 lines) they do not fit.
+    monkeypatch.setattr("keino.dashboard.views.XLSX_MAX_ROWS", 12)
+    response = client_of().get(url(spend, "lines") + "?export=xlsx")
+    assert response.status_code == 400
+    assert response.content.decode() == (
+        "12 lines are more than a spreadsheet holds (11 rows). "
+        "Download them as CSV, or narrow the filters."
+    )
+    assert len(csv_rows(client_of(Role.ANALYST).get(url(spend, "lines") + "?export=csv"))) == 13

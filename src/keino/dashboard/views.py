@@ -27,7 +27,7 @@ from keino.analytics.selectors import (
     spend_lines,
 )
 from keino.analytics.summary import OVERVIEW_PANELS, dashboard_overview
-from keino.core.exports import EXPORT_FORMATS, export_response
+from keino.core.exports import EXPORT_FORMATS, XLSX_MAX_ROWS, export_response
 from keino.dashboard import presentation as p
 from keino.invoices.models import DatasetStatus
 from keino.invoices.selectors import datasets_of
@@ -390,6 +390,14 @@ def lines(request: HttpRequest) -> HttpResponse:
     except ValueError:
         number = 1
     base_url = page.links.lines
+    if page.export == "xlsx":
+        _lines, count = spend_lines(page.scope, filters, limit=0)
+        if count >= XLSX_MAX_ROWS:
+            message = _(
+                "%(count)s lines are more than a spreadsheet holds (%(limit)s rows). "
+                "Download them as CSV, or narrow the filters."
+            ) % {"count": count, "limit": XLSX_MAX_ROWS - 1}
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
     if page.export:
         header = [
             _("Dataset"),
