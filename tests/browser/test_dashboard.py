@@ -225,9 +225,11 @@ def test_an_analyst_filters_drills_down_to_the_lines_and_exports_them(browser, l
 
     # Signed in, the main navigation leads to the dashboard; figures in Finnish first.
     sign_in(page, base, "aino", PASSWORD)
-    page.locator("nav.main-nav").get_by_role("link", name="Spend").click()
+    page.locator("nav.main-nav").get_by_role("link", name="Hankinnat").click()
     expect(page).to_have_url(base + DASHBOARD)
     expect(page.locator("html")).to_have_attribute("lang", "fi")
+    expect(page.locator("h1")).to_have_text("Hankinnat")
+    expect(page.get_by_role("heading", name="Tunnusluvut")).to_be_visible()
     expect(page.locator("dl.key-figures dd").first).to_have_text("24 832,55 €")
 
     choose_language(page, "en")
