@@ -273,6 +273,7 @@ def test_all_line_rows_are_the_lines_as_tuples(spend):
 def test_filter_options_are_the_values_present(spend):
     assert filter_options(spend.scope) == {
         "year": [2023, 2024],
+        "board": ["Sivistyslautakunta", "Tekninen lautakunta"],
         "account_group": [
             "Aineet, tarvikkeet ja tavarat",
             "Muut toimintakulut",

@@ -136,6 +136,7 @@ def test_an_organisation_without_datasets_gets_zeros_and_empty_results(spend):
     assert spend_by_month(empty) == []
     assert filter_options(empty) == {
         "year": [],
+        "board": [],
         "account_group": [],
         "supplier_type": [],
         "locality": [],

@@ -449,6 +449,7 @@ def spend_line_rows(
 # The dimensions whose values are few enough to offer as choices in a filter form.
 OPTION_DIMENSIONS = (
     "year",
+    "board",
     "account_group",
     "supplier_type",
     "locality",

@@ -218,7 +218,10 @@ def _options(options: dict, filters: SpendFilters, datasets: dict) -> list[dict]
         ("dataset", list(datasets)),
         ("year", options["year"]),
         ("month", list(range(1, 13))),
-        *[(name, options[name]) for name in ("account_group", "supplier_type", "locality")],
+        *[
+            (name, options[name])
+            for name in ("board", "account_group", "supplier_type", "locality")
+        ],
         ("region", options["region"]),
         ("industry_section", options["industry_section"]),
     ]
@@ -248,6 +251,7 @@ FORM_PARAMS = {
     "dataset",
     "year",
     "month",
+    "board",
     "account_group",
     "supplier_type",
     "locality",
