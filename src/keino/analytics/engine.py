@@ -49,6 +49,8 @@ logger = logging.getLogger(__name__)
 # elsewhere, or not known (no register entry with a municipality, or a buyer without one).
 LOCAL, REGIONAL, ELSEWHERE, UNKNOWN_PLACE = "local", "regional", "elsewhere", "unknown"
 
+STORE_BUILD_MEMORY = "1GB"
+
 # Organisational units: the dimension table and the line columns it is made of (name first).
 UNITS = {
     "boards": ("board", "board_name", "board_code"),
@@ -70,6 +72,7 @@ class SpendScope:
     buyer_region: str = ""
     whole: bool = True  # all visible datasets of the organisation, not a chosen few
     connection: duckdb.DuckDBPyConnection | None = field(default=None, compare=False, repr=False)
+    grouped: dict | None = field(default=None, compare=False, repr=False)  # see selectors
 
 
 def spend_scope(organisation, dataset_ids: list[int] | None = None) -> SpendScope:
@@ -91,7 +94,7 @@ def opened(scope: SpendScope) -> Iterator[SpendScope]:
         yield scope
         return
     with spend_connection(scope) as connection:
-        yield replace(scope, connection=connection)
+        yield replace(scope, connection=connection, grouped={})
 
 
 # The store -------------------------------------------------------------------------------------
@@ -227,7 +230,8 @@ def spend_store_prepare(scope: SpendScope) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.stem}.{uuid.uuid4().hex}.partial")
     partial.unlink(missing_ok=True)
-    connection = duckdb.connect(str(partial))
+    # Bounded memory: a large build spills to a temporary folder beside the store instead.
+    connection = duckdb.connect(str(partial), config={"memory_limit": STORE_BUILD_MEMORY})
     try:
         _build_store(connection, scope)
         connection.execute("CHECKPOINT")
@@ -256,18 +260,27 @@ def _register_table(_version: tuple) -> pa.Table:
     return supplier_dimension_table()
 
 
-def _supplier_register() -> pa.Table:
-    """The supplier register as a table, rebuilt only when the register changes."""
-    return _register_table(supplier_register_version())
+def _sql_text(value: str) -> str:
+    """A SQL string literal, for the buyer's place (a derived table's query has no parameters)."""
+    return "'" + value.replace("'", "''") + "'"
 
 
-def _types_by_name(path: Path) -> pa.Table:
-    return _types_by_name_of_store(path, path.stat().st_mtime_ns)
+def _derived_dimensions(path: Path, scope: SpendScope) -> tuple[pa.Table, pa.Table]:
+    """`account_groups` and `suppliers` of a store, for the register as it is now."""
+    return _derived_dimensions_of(
+        path,
+        path.stat().st_mtime_ns,
+        supplier_register_version(),
+        scope.buyer_municipality_code,
+        scope.buyer_region,
+    )
 
 
-@lru_cache(maxsize=32)
-def _types_by_name_of_store(path: Path, _mtime_ns: int) -> pa.Table:
-    """The type each supplier name in a store suggests; a store never changes once built."""
+@lru_cache(maxsize=16)
+def _derived_dimensions_of(
+    path: Path, _mtime_ns: int, register_version: tuple, buyer_code: str, buyer_region: str
+) -> tuple[pa.Table, pa.Table]:
+    """Cached for as long as the store file, the register and the buyer's place stay the same."""
     connection = duckdb.connect(str(path), read_only=True)
     try:
         names = [
@@ -276,19 +289,46 @@ def _types_by_name_of_store(path: Path, _mtime_ns: int) -> pa.Table:
                 "SELECT DISTINCT name FROM supplier_keys WHERE name IS NOT NULL"
             ).fetchall()
         ]
+        types_by_name = pa.table(
+            {
+                "name": pa.array(names, pa.string()),
+                "name_type": pa.array([supplier_type_from_name(n) for n in names], pa.string()),
+            }
+        )
+        connection.register("types_by_name", types_by_name)
+        connection.register("register", _register_table(register_version))
+        connection.register("chart_accounts", account_table())
+        connection.register("chart_prefixes", account_prefix_table())
+        account_groups = connection.sql(
+            """
+            SELECT a.account_id, a.account_number, a.account_name,
+                   COALESCE(c.account_group, p.prefix_group) AS account_group
+            FROM accounts AS a
+            LEFT JOIN chart_accounts AS c ON c.account = a.account_number
+            LEFT JOIN chart_prefixes AS p ON p.prefix = SUBSTRING(a.account_number, 1, 2)
+            """
+        ).to_arrow_table()
+        code, region = _sql_text(buyer_code), _sql_text(buyer_region)
+        suppliers = connection.sql(
+            f"""
+            SELECT k.supplier_id, k.supplier_key, k.name, k.business_id,
+                   r.name AS register_name,
+                   COALESCE(r.supplier_type, n.name_type, 'unknown') AS supplier_type,
+                   COALESCE(r.type_inferred, TRUE) AS supplier_type_inferred,
+                   r.municipality_code, r.municipality_name AS municipality, r.region,
+                   r.tol_code, r.tol_name, r.tol_section,
+                   CASE WHEN r.municipality_code IS NULL OR {code} = '' THEN 'unknown'
+                        WHEN r.municipality_code = {code} THEN 'local'
+                        WHEN r.region = {region} THEN 'regional'
+                        ELSE 'elsewhere' END AS locality
+            FROM supplier_keys AS k
+            LEFT JOIN register AS r ON r.business_id = k.business_id
+            LEFT JOIN types_by_name AS n ON n.name = k.name
+            """  # noqa: S608 - the buyer's code and region are quoted by _sql_text
+        ).to_arrow_table()
     finally:
         connection.close()
-    return pa.table(
-        {
-            "name": pa.array(names, pa.string()),
-            "name_type": pa.array([supplier_type_from_name(n) for n in names], pa.string()),
-        }
-    )
-
-
-def _sql_text(value: str) -> str:
-    """A SQL string literal, for the buyer's place in a view (views cannot take parameters)."""
-    return "'" + value.replace("'", "''") + "'"
+    return account_groups, suppliers
 
 
 @contextmanager
@@ -297,40 +337,9 @@ def spend_connection(scope: SpendScope) -> Iterator[duckdb.DuckDBPyConnection]:
     connection = duckdb.connect(str(path), read_only=True)
     try:
         connection.execute("SET perfect_ht_threshold = 24")
-        connection.register("types_by_name", _types_by_name(path))
-        connection.register("register", _supplier_register())
-        connection.register("chart_accounts", account_table())
-        connection.register("chart_prefixes", account_prefix_table())
-        connection.execute(
-            """
-            CREATE TEMP TABLE account_groups AS
-            SELECT a.account_id, a.account_number, a.account_name,
-                   COALESCE(c.account_group, p.prefix_group) AS account_group
-            FROM accounts AS a
-            LEFT JOIN chart_accounts AS c ON c.account = a.account_number
-            LEFT JOIN chart_prefixes AS p ON p.prefix = SUBSTRING(a.account_number, 1, 2)
-            """
-        )
-        buyer_code = _sql_text(scope.buyer_municipality_code)
-        buyer_region = _sql_text(scope.buyer_region)
-        connection.execute(
-            f"""
-            CREATE TEMP TABLE suppliers AS
-            SELECT k.supplier_id, k.supplier_key, k.name, k.business_id,
-                   r.name AS register_name,
-                   COALESCE(r.supplier_type, n.name_type, 'unknown') AS supplier_type,
-                   COALESCE(r.type_inferred, TRUE) AS supplier_type_inferred,
-                   r.municipality_code, r.municipality_name AS municipality, r.region,
-                   r.tol_code, r.tol_name, r.tol_section,
-                   CASE WHEN r.municipality_code IS NULL OR {buyer_code} = '' THEN 'unknown'
-                        WHEN r.municipality_code = {buyer_code} THEN 'local'
-                        WHEN r.region = {buyer_region} THEN 'regional'
-                        ELSE 'elsewhere' END AS locality
-            FROM supplier_keys AS k
-            LEFT JOIN register AS r ON r.business_id = k.business_id
-            LEFT JOIN types_by_name AS n ON n.name = k.name
-            """  # noqa: S608 - the buyer's code and region are quoted by _sql_text
-        )
+        account_groups, suppliers = _derived_dimensions(path, scope)
+        connection.register("account_groups", account_groups)
+        connection.register("suppliers", suppliers)
         connection.execute(
             """
             CREATE TEMP VIEW spend AS

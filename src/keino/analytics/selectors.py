@@ -25,6 +25,25 @@ def _rows(scope: SpendScope, sql: str, filters: SpendFilters, extra: list | None
         ).fetchall()
 
 
+def _grouped(scope: SpendScope, filters: SpendFilters, column: str) -> str:
+    """A table of the facts under `filters` grouped by `column` (id, lines, total).
+
+    Made once per connection and shared by the questions that need the same grouping (the
+    supplier, type, region and industry breakdowns, the locality, the concentration).
+    """
+    where, parameters = filters.where()
+    key = (column, where, tuple(parameters))
+    if key not in scope.grouped:
+        name = f"grouped_{len(scope.grouped)}"
+        scope.connection.execute(
+            f"CREATE TEMP TABLE {name} AS SELECT {column} AS id, COUNT(*) AS lines, "  # noqa: S608
+            f"SUM(amount) AS total FROM facts WHERE {where} GROUP BY {column}",
+            parameters,
+        )
+        scope.grouped[key] = name
+    return scope.grouped[key]
+
+
 def _share(part: Decimal, whole: Decimal) -> Decimal | None:
     return (part / whole).quantize(Decimal("0.0001")) if whole else None
 
@@ -205,41 +224,38 @@ def spend_breakdown(
     else:
         grouped = "SELECT id AS key, NULL AS label, lines, total FROM by_id"
     key_text = "LOWER(COALESCE(CAST(key AS VARCHAR), ''))"
-    rows = _rows(
-        scope,
-        f"""
-        WITH by_id AS (
-            SELECT {dimension.fact_column} AS id, COUNT(*) AS lines, SUM(amount) AS total
-            FROM facts WHERE {{where}}
-            GROUP BY {dimension.fact_column}
-        ), grouped AS ({grouped}
-        ), ranked AS (
-            SELECT key, label, lines, total,
-                   ROW_NUMBER() OVER (ORDER BY total DESC, key) AS rank,
-                   SUM(total) OVER () AS whole,
-                   SUM(total) OVER (ORDER BY total DESC, key
-                                    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running,
-                   LOWER(COALESCE(label, CAST(key AS VARCHAR))) AS sort_label
-            FROM grouped
-        ), found AS (
-            SELECT *, COUNT(*) OVER () AS found_count FROM ranked
-            WHERE ? = '' OR POSITION(? IN {key_text}) > 0
-                  OR POSITION(? IN LOWER(COALESCE(label, ''))) > 0
+    with opened(scope) as scope:
+        by_id = _grouped(scope, filters, dimension.fact_column)
+        rows = _rows(
+            scope,
+            f"""
+            WITH grouped AS ({grouped.replace("FROM by_id", f"FROM {by_id} AS by_id")}
+            ), ranked AS (
+                SELECT key, label, lines, total,
+                       ROW_NUMBER() OVER (ORDER BY total DESC, key) AS rank,
+                       SUM(total) OVER () AS whole,
+                       SUM(total) OVER (ORDER BY total DESC, key
+                                        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+                           AS running,
+                       LOWER(COALESCE(label, CAST(key AS VARCHAR))) AS sort_label
+                FROM grouped
+            ), found AS (
+                SELECT *, COUNT(*) OVER () AS found_count FROM ranked
+                WHERE ? = '' OR POSITION(? IN {key_text}) > 0
+                      OR POSITION(? IN LOWER(COALESCE(label, ''))) > 0
+            )
+            SELECT key, label, rank, lines, total, whole, running, found_count,
+                   (SELECT MAX(whole) FROM ranked)
+            FROM found
+            ORDER BY {ORDERS[order]} {direction} NULLS LAST, rank
+            LIMIT ? OFFSET ?
+            """,  # noqa: S608 - columns and order come from the DIMENSIONS and ORDERS registries
+            NO_FILTERS,
+            [search, search.lower(), search.lower(), limit if limit is not None else 2**62, offset],
         )
-        SELECT key, label, rank, lines, total, whole, running, found_count,
-               (SELECT MAX(whole) FROM ranked)
-        FROM found
-        ORDER BY {ORDERS[order]} {direction} NULLS LAST, rank
-        LIMIT ? OFFSET ?
-        """,  # noqa: S608 - columns and order come from the DIMENSIONS and ORDERS registries
-        filters,
-        [search, search.lower(), search.lower(), limit if limit is not None else 2**62, offset],
-    )
-    if not rows:
-        (whole,) = _rows(
-            scope, "SELECT COALESCE(SUM(amount), 0) FROM facts WHERE {where}", filters
-        )[0]
-        return Breakdown(dimension.name, [], 0, Decimal(whole).quantize(ZERO))
+        if not rows:
+            ((whole,),) = _rows(scope, f"SELECT COALESCE(SUM(total), 0) FROM {by_id}", NO_FILTERS)  # noqa: S608 - a table name made by _grouped
+            return Breakdown(dimension.name, [], 0, Decimal(whole).quantize(ZERO))
     whole = Decimal(rows[0][8]).quantize(ZERO)
     return Breakdown(
         dimension.name,
@@ -309,16 +325,15 @@ def concentration(scope: SpendScope, filters: SpendFilters = NO_FILTERS) -> Conc
     notes exceed its invoices has no share of what was bought. Lines without any supplier are
     left out, as in the supplier count of the key figures.
     """
-    ((suppliers, whole, top10, squares),) = _rows(
-        scope,
-        """
+    with opened(scope) as scope:
+        by_supplier = _grouped(scope, filters, "supplier_id")
+        ((suppliers, whole, top10, squares),) = _rows(
+            scope,
+            """
         WITH by_supplier AS (
-            SELECT supplier_id, SUM(amount) AS total
-            FROM facts WHERE {where}
-            GROUP BY supplier_id
-            HAVING SUM(amount) > 0
-               AND supplier_id IN (SELECT supplier_id FROM suppliers
-                                   WHERE supplier_key IS NOT NULL)
+            SELECT id AS supplier_id, total FROM {by_supplier}
+            WHERE total > 0
+              AND id IN (SELECT supplier_id FROM suppliers WHERE supplier_key IS NOT NULL)
         ), ranked AS (
             SELECT total, ROW_NUMBER() OVER (ORDER BY total DESC, supplier_id) AS place,
                    SUM(total) OVER () AS whole
@@ -328,9 +343,9 @@ def concentration(scope: SpendScope, filters: SpendFilters = NO_FILTERS) -> Conc
                SUM(CASE WHEN place <= 10 THEN total END),
                SUM((100 * total / whole) * (100 * total / whole))
         FROM ranked
-        """,
-        filters,
-    )
+        """.replace("{by_supplier}", by_supplier),
+            NO_FILTERS,
+        )
     if not suppliers:
         return Concentration(0, None, None)
     return Concentration(
@@ -353,20 +368,19 @@ class Locality:
 
 def supplier_locality(scope: SpendScope, filters: SpendFilters = NO_FILTERS) -> Locality:
     """How much was bought locally (same municipality) and regionally (same region)."""
-    ((whole, local, regional, unknown),) = _rows(
-        scope,
-        """
-        WITH by_supplier AS (
-            SELECT supplier_id, SUM(amount) AS total FROM facts WHERE {where} GROUP BY supplier_id
+    with opened(scope) as scope:
+        by_supplier = _grouped(scope, filters, "supplier_id")
+        ((whole, local, regional, unknown),) = _rows(
+            scope,
+            f"""
+            SELECT COALESCE(SUM(g.total), 0),
+                   COALESCE(SUM(CASE WHEN s.locality = 'local' THEN g.total END), 0),
+                   COALESCE(SUM(CASE WHEN s.locality IN ('local', 'regional') THEN g.total END), 0),
+                   COALESCE(SUM(CASE WHEN s.locality = 'unknown' THEN g.total END), 0)
+            FROM {by_supplier} AS g JOIN suppliers AS s ON s.supplier_id = g.id
+            """,  # noqa: S608 - a table name made by _grouped
+            NO_FILTERS,
         )
-        SELECT COALESCE(SUM(total), 0),
-               COALESCE(SUM(CASE WHEN s.locality = 'local' THEN total END), 0),
-               COALESCE(SUM(CASE WHEN s.locality IN ('local', 'regional') THEN total END), 0),
-               COALESCE(SUM(CASE WHEN s.locality = 'unknown' THEN total END), 0)
-        FROM by_supplier JOIN suppliers AS s USING (supplier_id)
-        """,
-        filters,
-    )
     whole, local, regional, unknown = (
         Decimal(value).quantize(ZERO) for value in (whole, local, regional, unknown)
     )
