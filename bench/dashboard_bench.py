@@ -20,7 +20,6 @@ import inspect
 import json
 import os
 import platform
-import resource
 import shutil
 import statistics
 import subprocess
@@ -33,6 +32,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
+from measure import resident_mb
 
 SLUG = "bench"
 BUYER_MUNICIPALITY = "577"  # Paimio, in Varsinais-Suomi
@@ -739,17 +739,6 @@ def run_child(job: str, repeat: int) -> dict:
     scope = spend_scope(Organisation.objects.get(slug=SLUG))
     outcome = {"build": build_job, "keino": keino_job, "pandas": pandas_job}[job](scope, repeat)
     return {**outcome, "peak_mb": resident_mb("VmHWM")}
-
-
-def resident_mb(field: str) -> float:
-    """Resident memory from /proc (Linux); elsewhere the peak that getrusage reports."""
-    status = Path("/proc/self/status")
-    if status.exists():
-        for line in status.read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
 
 
 def timed(function, *args, **kwargs) -> tuple[float, object]:

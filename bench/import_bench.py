@@ -17,7 +17,6 @@ import argparse
 import hashlib
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -25,6 +24,8 @@ import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
+
+from measure import resident_mb
 
 IMPLEMENTATIONS = ("keino", "pandas")
 YEARS = (2022, 2025)
@@ -180,17 +181,6 @@ def run_child(implementation: str, path: Path, out_dir: Path) -> dict:
     outcome = job(path, out_dir)
     seconds = time.perf_counter() - started
     return {**outcome, "seconds": seconds, "peak_mb": resident_mb("VmHWM"), "start_mb": start_mb}
-
-
-def resident_mb(field: str) -> float:
-    """Resident memory from /proc (Linux); elsewhere the peak that getrusage reports."""
-    status = Path("/proc/self/status")
-    if status.exists():
-        for line in status.read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
 
 
 def keino_job():
