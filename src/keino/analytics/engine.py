@@ -34,6 +34,8 @@ import pyarrow as pa
 from django.conf import settings
 
 from keino.analytics.accounts import account_prefix_table, account_table
+from keino.categories.selectors import rules_in_force, rules_version
+from keino.categories.taxonomy import category_of_industry
 from keino.invoices.importers.canonical import LINE_SCHEMA
 from keino.invoices.selectors import visible_dataset_files
 from keino.suppliers.selectors import (
@@ -260,6 +262,117 @@ def _register_table(_version: tuple) -> pa.Table:
     return supplier_dimension_table()
 
 
+@lru_cache(maxsize=16)
+def _pairs_of_store(path: Path, _mtime_ns: int) -> list[tuple[int, int]]:
+    """The (supplier_id, account_id) pairs that some line of a store has."""
+    connection = duckdb.connect(str(path), read_only=True)
+    try:
+        return connection.execute(
+            "SELECT DISTINCT supplier_id, account_id FROM facts ORDER BY 1, 2"
+        ).fetchall()
+    finally:
+        connection.close()
+
+
+def _classification(path: Path, scope: SpendScope) -> tuple[pa.Table, pa.Table]:
+    """The category of each (supplier, account) pair of the store, and the lines' overrides."""
+    return _classification_of(
+        path,
+        path.stat().st_mtime_ns,
+        supplier_register_version(),
+        rules_version(scope.organisation_id),
+        scope.buyer_municipality_code,
+        scope.buyer_region,
+    )
+
+
+@lru_cache(maxsize=16)
+def _classification_of(
+    path: Path,
+    mtime_ns: int,
+    register_version: tuple,
+    rules_key: tuple,
+    buyer_code: str,
+    buyer_region: str,
+) -> tuple[pa.Table, pa.Table]:
+    """Apply the rules in force, in precedence: supplier, account, industry (TOL 2008).
+
+    Line overrides come first of all; they are returned as their own table, applied per line.
+    Cached while the store, the register and the organisation's rules stay the same.
+    """
+    rules = rules_in_force(rules_key[0])
+    account_groups, suppliers = _derived_dimensions_of(
+        path, mtime_ns, register_version, buyer_code, buyer_region
+    )
+    industry = {prefix: category for prefix, (category, _source) in rules.industry.items()}
+    by_supplier: dict[int, tuple[str, str, str] | None] = {}
+    for supplier_id, key, tol_code in zip(
+        suppliers["supplier_id"].to_pylist(),
+        suppliers["supplier_key"].to_pylist(),
+        suppliers["tol_code"].to_pylist(),
+        strict=True,
+    ):
+        if key in rules.supplier:
+            by_supplier[supplier_id] = (*rules.supplier[key], "supplier")
+            continue
+        category = category_of_industry(tol_code, industry)
+        if category:
+            source = next(
+                rules.industry[tol_code[:n]][1]
+                for n in range(len(tol_code), 1, -1)
+                if tol_code[:n] in rules.industry
+            )
+            by_supplier[supplier_id] = (category, source, "industry")
+    by_account = {
+        account_id: (*rules.account[number], "account")
+        for account_id, number in zip(
+            account_groups["account_id"].to_pylist(),
+            account_groups["account_number"].to_pylist(),
+            strict=True,
+        )
+        if number in rules.account
+    }
+    columns = {name: [] for name in ("supplier_id", "account_id", "category", "source", "rule")}
+    for supplier_id, account_id in _pairs_of_store(path, mtime_ns):
+        supplier_rule = by_supplier.get(supplier_id)
+        decided = (
+            supplier_rule
+            if supplier_rule and supplier_rule[2] == "supplier"
+            else by_account.get(account_id) or supplier_rule
+        )
+        if decided is None:
+            continue
+        columns["supplier_id"].append(supplier_id)
+        columns["account_id"].append(account_id)
+        columns["category"].append(decided[0])
+        columns["source"].append(decided[1])
+        columns["rule"].append(decided[2])
+    pairs = pa.table(
+        {
+            "supplier_id": pa.array(columns["supplier_id"], pa.int32()),
+            "account_id": pa.array(columns["account_id"], pa.int32()),
+            "category": pa.array(columns["category"], pa.string()),
+            "source": pa.array(columns["source"], pa.string()),
+            "rule": pa.array(columns["rule"], pa.string()),
+        }
+    )
+    overrides = [
+        (int(dataset), int(row), category)
+        for (dataset, _sep, row), category in (
+            (value.partition(":"), category) for value, (category, _src) in rules.line.items()
+        )
+        if dataset.isdigit() and row.isdigit()
+    ]
+    lines = pa.table(
+        {
+            "dataset_id": pa.array([o[0] for o in overrides], pa.int64()),
+            "row_number": pa.array([o[1] for o in overrides], pa.int64()),
+            "category": pa.array([o[2] for o in overrides], pa.string()),
+        }
+    )
+    return pairs, lines
+
+
 def _sql_text(value: str) -> str:
     """A SQL string literal, for the buyer's place (a derived table's query has no parameters)."""
     return "'" + value.replace("'", "''") + "'"
@@ -340,6 +453,9 @@ def spend_connection(scope: SpendScope) -> Iterator[duckdb.DuckDBPyConnection]:
         account_groups, suppliers = _derived_dimensions(path, scope)
         connection.register("account_groups", account_groups)
         connection.register("suppliers", suppliers)
+        category_pairs, line_categories = _classification(path, scope)
+        connection.register("category_pairs", category_pairs)
+        connection.register("line_categories", line_categories)
         connection.execute(
             """
             CREATE TEMP VIEW spend AS

@@ -508,3 +508,130 @@ def dimension_labels(scope: SpendScope, dimension: str, keys: list) -> dict:
         present,
     )
     return {key: label for key, label in rows if label}
+
+
+# Procurement categories ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CategorySpend:
+    category: str  # a sub-category code, or "unclassified"
+    rule: str | None  # what decided: line, supplier, account, industry; None if unclassified
+    lines: int
+    total: Decimal
+
+
+_CATEGORY_PARTS = """
+    WITH pairs AS (
+        SELECT supplier_id, account_id, COUNT(*) AS lines, SUM(amount) AS total
+        FROM facts WHERE {where} GROUP BY supplier_id, account_id
+    ), overridden AS (
+        SELECT f.supplier_id, f.account_id, o.category, COUNT(*) AS lines, SUM(f.amount) AS total
+        FROM facts AS f JOIN line_categories AS o
+            ON o.dataset_id = f.dataset_id AND o.row_number = f.row_number
+        WHERE {where}
+        GROUP BY f.supplier_id, f.account_id, o.category
+    ), parts AS (
+        SELECT COALESCE(c.category, 'unclassified') AS category, c.rule, p.lines, p.total
+        FROM pairs AS p
+        LEFT JOIN category_pairs AS c
+            ON c.supplier_id = p.supplier_id AND c.account_id = p.account_id
+        UNION ALL
+        -- A line's own category replaces the one its supplier and account would give it.
+        SELECT COALESCE(c.category, 'unclassified'), c.rule, -o.lines, -o.total
+        FROM overridden AS o
+        LEFT JOIN category_pairs AS c
+            ON c.supplier_id = o.supplier_id AND c.account_id = o.account_id
+        UNION ALL
+        SELECT o.category, 'line', o.lines, o.total FROM overridden AS o
+    )
+"""
+
+
+_CATEGORY_TOTALS = """
+    SELECT category, rule, SUM(lines), SUM(total) FROM parts
+    GROUP BY category, rule HAVING SUM(lines) <> 0
+    ORDER BY SUM(total) DESC, category, rule
+"""
+
+
+def spend_by_category_rule(
+    scope: SpendScope, filters: SpendFilters = NO_FILTERS
+) -> list[CategorySpend]:
+    """Spend by sub-category and by the kind of rule that decided it, largest first.
+
+    Rules apply in precedence: a line's override, a supplier rule, an account rule, an
+    industry rule; an organisation's rule replaces the platform's of the same kind.
+    """
+    where, parameters = filters.where()
+    # The condition is SpendFilters.where(); its values are parameters.
+    sql = _CATEGORY_PARTS.format(where=where) + _CATEGORY_TOTALS
+    with opened(scope) as scope:
+        rows = scope.connection.execute(sql, [*parameters, *parameters]).fetchall()
+    return [CategorySpend(c, r, int(n), Decimal(t).quantize(ZERO)) for c, r, n, t in rows]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    whole: Decimal
+    classified: Decimal
+    classified_share: Decimal | None
+    by_rule: dict[str, Decimal]  # rule kind → spend it decided
+
+
+def classification_coverage(scope: SpendScope, filters: SpendFilters = NO_FILTERS) -> Coverage:
+    """How much of the spend has a category, and which kind of rule gave it."""
+    parts = spend_by_category_rule(scope, filters)
+    whole = sum((part.total for part in parts), ZERO)
+    by_rule: dict[str, Decimal] = {}
+    for part in parts:
+        if part.rule:
+            by_rule[part.rule] = by_rule.get(part.rule, ZERO) + part.total
+    classified = sum(by_rule.values(), ZERO)
+    return Coverage(whole, classified, _share(classified, whole), by_rule)
+
+
+@dataclass(frozen=True)
+class Unclassified:
+    key: str | None
+    label: str | None
+    lines: int
+    total: Decimal
+
+
+def largest_unclassified(
+    scope: SpendScope, filters: SpendFilters = NO_FILTERS, *, by: str = "supplier", limit: int = 20
+) -> list[Unclassified]:
+    """The suppliers or accounts with the most spend that no rule classifies: fix these first.
+
+    Lines with an override of their own are counted here too (overrides are few and shown
+    on their own).
+    """
+    choices = {
+        "supplier": ("supplier_key", "COALESCE(MIN(d.register_name), MIN(d.name))", "suppliers"),
+        "account": ("account_number", "MIN(d.account_name)", "account_groups"),
+    }
+    if by not in choices:
+        raise ValueError(f"largest_unclassified by {by!r}: by supplier or by account")
+    key, label, table = choices[by]
+    where, parameters = filters.where()
+    with opened(scope) as scope:
+        rows = scope.connection.execute(
+            f"""
+            WITH pairs AS (
+                SELECT supplier_id, account_id, COUNT(*) AS lines, SUM(amount) AS total
+                FROM facts WHERE {where} GROUP BY supplier_id, account_id
+            )
+            SELECT d.{key}, {label}, SUM(p.lines), SUM(p.total)
+            FROM pairs AS p
+            LEFT JOIN category_pairs AS c
+                ON c.supplier_id = p.supplier_id AND c.account_id = p.account_id
+            JOIN {table} AS d ON d.{by}_id = p.{by}_id
+            WHERE c.category IS NULL
+            GROUP BY d.{key}
+            ORDER BY SUM(p.total) DESC, d.{key}
+            LIMIT ?
+            """,  # noqa: S608 - names from the mapping above
+            [*parameters, limit],
+        ).fetchall()
+    return [Unclassified(k, n, int(c), Decimal(t).quantize(ZERO)) for k, n, c, t in rows]

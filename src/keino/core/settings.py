@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "keino.jobs",
     "keino.invoices",
     "keino.suppliers",
+    "keino.categories",
     "keino.analytics",
     "keino.dashboard",
 ]
