@@ -74,7 +74,8 @@ class SpendScope:
     buyer_region: str = ""
     whole: bool = True  # all visible datasets of the organisation, not a chosen few
     connection: duckdb.DuckDBPyConnection | None = field(default=None, compare=False, repr=False)
-    grouped: dict | None = field(default=None, compare=False, repr=False)  # see selectors
+    # What this connection has made already (grouped facts, the classification): see selectors.
+    grouped: dict | None = field(default=None, compare=False, repr=False)
 
 
 def spend_scope(organisation, dataset_ids: list[int] | None = None) -> SpendScope:
@@ -274,6 +275,20 @@ def _pairs_of_store(path: Path, _mtime_ns: int) -> list[tuple[int, int]]:
         connection.close()
 
 
+def with_categories(scope: SpendScope) -> None:
+    """Add `category_pairs` and `line_categories` to an opened scope's connection, once.
+
+    Only the questions about categories need them, so other requests do not pay for them.
+    """
+    if "classification" in scope.grouped:
+        return
+    path = store_path(scope)
+    category_pairs, line_categories = _classification(path, scope)
+    scope.connection.register("category_pairs", category_pairs)
+    scope.connection.register("line_categories", line_categories)
+    scope.grouped["classification"] = True
+
+
 def _classification(path: Path, scope: SpendScope) -> tuple[pa.Table, pa.Table]:
     """The category of each (supplier, account) pair of the store, and the lines' overrides."""
     return _classification_of(
@@ -453,9 +468,6 @@ def spend_connection(scope: SpendScope) -> Iterator[duckdb.DuckDBPyConnection]:
         account_groups, suppliers = _derived_dimensions(path, scope)
         connection.register("account_groups", account_groups)
         connection.register("suppliers", suppliers)
-        category_pairs, line_categories = _classification(path, scope)
-        connection.register("category_pairs", category_pairs)
-        connection.register("line_categories", line_categories)
         connection.execute(
             """
             CREATE TEMP VIEW spend AS

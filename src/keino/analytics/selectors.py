@@ -11,7 +11,7 @@ from decimal import Decimal
 from stdnum.fi import ytunnus
 
 from keino.analytics.dimensions import DIMENSIONS, Dimension
-from keino.analytics.engine import SpendScope, opened
+from keino.analytics.engine import SpendScope, opened, with_categories
 from keino.analytics.filters import NO_FILTERS, SpendFilters
 
 ZERO = Decimal("0.00")
@@ -567,6 +567,7 @@ def spend_by_category_rule(
     # The condition is SpendFilters.where(); its values are parameters.
     sql = _CATEGORY_PARTS.format(where=where) + _CATEGORY_TOTALS
     with opened(scope) as scope:
+        with_categories(scope)
         rows = scope.connection.execute(sql, [*parameters, *parameters]).fetchall()
     return [CategorySpend(c, r, int(n), Decimal(t).quantize(ZERO)) for c, r, n, t in rows]
 
@@ -616,6 +617,7 @@ def largest_unclassified(
     key, label, table = choices[by]
     where, parameters = filters.where()
     with opened(scope) as scope:
+        with_categories(scope)
         rows = scope.connection.execute(
             f"""
             WITH pairs AS (
