@@ -19,11 +19,14 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import ValidationError
 
-from keino.analytics.filters import NO_FILTERS, SpendFilters
+from keino.analytics.filters import NO_FILTERS, SpendFilters, filters_from_query
 from keino.analytics.selectors import (
     classification_coverage,
+    key_figures,
     largest_unclassified,
+    spend_breakdown,
     spend_by_category_rule,
+    spend_lines,
 )
 from keino.categories.models import RuleKind
 from keino.categories.services import category_rule_set
@@ -158,3 +161,31 @@ def test_every_purchase_account_of_the_chart_has_a_platform_rule(shared_data):
         purchase = {row["number"] for row in csv.DictReader(file) if row["number"][:2] in PURCHASE}
     assert len(purchase) == 50  # in the 2021–2023 charts together
     assert purchase - set(account_rules()) == set()
+
+
+def test_a_category_filter_follows_overrides_and_unclassified_lines(spend):  # noqa: F811
+    category_rule_set(
+        organisation=spend.buyer,
+        kind=RuleKind.LINE,
+        value=f"{spend.dataset_2024.pk}:2",
+        category="education_culture.education",
+    )
+    # expert.consulting without the overridden 2024 row 2 (500): 1000 - 50 + 40 = 990, 3 lines.
+    consulting = key_figures(spend.scope, SpendFilters(categories=("expert.consulting",)))
+    assert (consulting.lines, consulting.total) == (3, D("990.00"))
+    education = key_figures(spend.scope, SpendFilters(categories=("education_culture.education",)))
+    assert (education.lines, education.total) == (1, D("500.00"))
+    unclassified = SpendFilters(categories=("unclassified",), years=(2024,))
+    # 2024: Jokin ry 120 and Esimerkin kaupunki 80.
+    assert key_figures(spend.scope, unclassified).total == D("200.00")
+    lines, count = spend_lines(spend.scope, unclassified)
+    assert count == 2 and sorted(line.amount for line in lines) == [D("80.00"), D("120.00")]
+    by_supplier = spend_breakdown(spend.scope, unclassified, "supplier")
+    assert [(row.key, row.total) for row in by_supplier.rows] == [
+        ("6789012-4", D("120.00")),
+        ("7654321-2", D("80.00")),
+    ]
+    assert filters_from_query({"category": ["unclassified", "food.catering"]}).categories == (
+        "unclassified",
+        "food.catering",
+    )

@@ -48,8 +48,36 @@ FILTER_COLUMNS = {
     "municipalities": _of_suppliers("municipality", "municipality_code"),
     "industry_sections": _of_suppliers("industry_section", "tol_section"),
     "industries": _of_suppliers("industry", "tol_code"),
+    # Decided per (supplier, account) pair and per line: see CATEGORY_CONDITION.
+    "categories": FilterColumn("category", "text", "category", "category_pairs"),
 }
+
+UNCLASSIFIED = "unclassified"
+CATEGORY_PAIRS = """(supplier_id, account_id) IN (
+    SELECT supplier_id, account_id FROM category_pairs WHERE category IN ({marks}))"""
+
+# A line is in a category when its own override says so, or when it has no override and its
+# (supplier, account) pair is in the category; "unclassified" is a pair without a category.
+CATEGORY_CONDITION = """(
+    ((dataset_id, row_number) NOT IN (SELECT dataset_id, row_number FROM line_categories)
+     AND {pairs})
+    OR (dataset_id, row_number) IN (
+        SELECT dataset_id, row_number FROM line_categories WHERE category IN ({marks})))"""
 FIELD_OF_PARAM = {column.param: name for name, column in FILTER_COLUMNS.items()}
+
+
+def _category_condition(categories: tuple[str, ...]) -> tuple[str, list]:
+    named = [category for category in categories if category != UNCLASSIFIED]
+    marks = ", ".join("?" for _ in named) or "NULL"
+    pairs = []
+    if named:
+        pairs.append(CATEGORY_PAIRS.format(marks=marks))
+    if UNCLASSIFIED in categories:
+        pairs.append(
+            "(supplier_id, account_id) NOT IN (SELECT supplier_id, account_id FROM category_pairs)"
+        )
+    condition = CATEGORY_CONDITION.format(pairs="(" + " OR ".join(pairs) + ")", marks=marks)
+    return condition, [*named, *named]
 
 
 def period_text(period: int) -> str:
@@ -77,6 +105,7 @@ class SpendFilters:
     municipalities: tuple[str, ...] = ()  # supplier's municipality code
     industry_sections: tuple[str, ...] = ()  # TOL 2008 section letters
     industries: tuple[str, ...] = ()  # TOL 2008 codes
+    categories: tuple[str, ...] = ()  # procurement sub-category codes, or "unclassified"
 
     def where(self) -> tuple[str, list]:
         """A WHERE clause over `facts` ("TRUE" when empty) and its positional parameters.
@@ -87,6 +116,11 @@ class SpendFilters:
         for name, (_param, _kind, column, table, id_column) in FILTER_COLUMNS.items():
             values = getattr(self, name)
             if not values:
+                continue
+            if name == "categories":
+                condition, values_used = _category_condition(values)
+                conditions.append(condition)
+                parameters.extend(values_used)
                 continue
             present = [value for value in values if value != NONE_KEY]
             alternatives = []

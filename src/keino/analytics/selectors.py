@@ -20,6 +20,8 @@ ZERO = Decimal("0.00")
 def _rows(scope: SpendScope, sql: str, filters: SpendFilters, extra: list | None = None):
     where, parameters = filters.where()
     with opened(scope) as scope:
+        if filters.categories:
+            with_categories(scope)
         return scope.connection.execute(
             sql.format(where=where), [*parameters, *(extra or [])]
         ).fetchall()
@@ -33,6 +35,8 @@ def _grouped(scope: SpendScope, filters: SpendFilters, column: str) -> str:
     """
     where, parameters = filters.where()
     key = (column, where, tuple(parameters))
+    if filters.categories:
+        with_categories(scope)
     if key not in scope.grouped:
         name = f"grouped_{len(scope.grouped)}"
         scope.connection.execute(
@@ -453,6 +457,8 @@ def spend_line_rows(
     """All the lines behind a figure, as tuples in LINE_COLUMNS order, for exports."""
     where, parameters = filters.where()
     with opened(scope) as scope:
+        if filters.categories:
+            with_categories(scope)
         result = scope.connection.execute(
             _LINES_OF_PAGE.replace("{page}", "").format(where=where), parameters
         )
@@ -527,8 +533,7 @@ _CATEGORY_PARTS = """
         FROM facts WHERE {where} GROUP BY supplier_id, account_id
     ), overridden AS (
         SELECT f.supplier_id, f.account_id, o.category, COUNT(*) AS lines, SUM(f.amount) AS total
-        FROM facts AS f JOIN line_categories AS o
-            ON o.dataset_id = f.dataset_id AND o.row_number = f.row_number
+        FROM facts AS f JOIN line_categories AS o USING (dataset_id, row_number)
         WHERE {where}
         GROUP BY f.supplier_id, f.account_id, o.category
     ), parts AS (
