@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from keino.categories.models import CategoryRule
 from keino.invoices.services import invoice_dataset_import, invoice_file_store
 from keino.jobs.models import Job
 from keino.organisations.access import access_scope_of
@@ -168,3 +169,12 @@ def _check_organisation_pattern(pattern, client, org_a, org_b, urlconf) -> list[
     if own == 404:
         problems.append(f"{pattern.name}: a member of A got 404 for A's own objects")
     return problems
+
+
+def _category_rule(organisation: Organisation) -> int:
+    return CategoryRule.objects.create(
+        organisation=organisation, kind="account", value="4340", category="expert.consulting"
+    ).pk
+
+
+OBJECT_FACTORIES["rule_id"] = _category_rule

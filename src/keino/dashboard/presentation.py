@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from keino.analytics.dimensions import DIMENSIONS
 from keino.analytics.filters import FILTER_COLUMNS, NONE_KEY, SpendFilters, period_text
 from keino.analytics.selectors import Breakdown, BreakdownRow, is_business_id
+from keino.categories.taxonomy import categories
 from keino.suppliers.models import SupplierType
 from keino.suppliers.tol import SECTION_NAMES
 
@@ -52,7 +53,12 @@ BREAKDOWN_TITLES = {
 }
 
 # Filters that are not a dimension of their own.
-FILTER_NAMES = {"dataset": _("Dataset"), "month": _("Month of the year"), **DIMENSION_NAMES}
+FILTER_NAMES = {
+    "dataset": _("Dataset"),
+    "month": _("Month of the year"),
+    "category": _("Procurement category"),
+    **DIMENSION_NAMES,
+}
 
 LOCALITY_NAMES = {
     "local": _("Local: in our municipality"),
@@ -62,6 +68,7 @@ LOCALITY_NAMES = {
 }
 
 NOT_GIVEN = _("(not given)")
+UNCLASSIFIED_NAME = _("Unclassified")
 
 
 def value_label(name: str, value, label: str | None = None, datasets: dict | None = None) -> str:
@@ -78,6 +85,9 @@ def value_label(name: str, value, label: str | None = None, datasets: dict | Non
         return period_text(value)
     if name == "month" and value in MONTHS:
         return str(MONTHS[value])
+    if name == "category":
+        category = categories().get(value)
+        return category.name if category else str(UNCLASSIFIED_NAME)
     if name == "dataset" and datasets and value in datasets:
         return datasets[value]
     if label and name == "supplier":
@@ -100,6 +110,7 @@ class Links:
     overview: str
     breakdown: dict[str, str]  # dimension → address without a query
     lines: str
+    categories: str
 
     def drill(self, dimension: str, filters: SpendFilters, key) -> str:
         """The next breakdown of a row, with the row's value added to the filters."""

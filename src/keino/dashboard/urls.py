@@ -10,4 +10,11 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("by/<slug:dimension>/", views.breakdown, name="breakdown"),
     path("lines/", views.lines, name="lines"),
+    path("categories/", views.categories, name="categories"),
+    path("categories/rules/", views.category_rule_add, name="category_rule_add"),
+    path(
+        "categories/rules/<int:rule_id>/delete/",
+        views.category_rule_delete,
+        name="category_rule_delete",
+    ),
 ]

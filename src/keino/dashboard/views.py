@@ -4,10 +4,16 @@ Every page reads its filters from the query string, so a reload or a shared addr
 same state; every table can be downloaded as CSV or XLSX with `?export=csv|xlsx`.
 """
 
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from keino.analytics.dimensions import DIMENSIONS
 from keino.analytics.engine import SpendScope, opened, spend_scope
@@ -20,18 +26,26 @@ from keino.analytics.filters import (
 )
 from keino.analytics.selectors import (
     ORDERS,
+    ZERO,
+    classification_coverage,
     dimension_labels,
+    largest_unclassified,
     spend_breakdown,
+    spend_by_category_rule,
     spend_by_year,
     spend_line_rows,
     spend_lines,
 )
 from keino.analytics.summary import OVERVIEW_PANELS, dashboard_overview
+from keino.categories.models import CategoryRule, RuleKind
+from keino.categories.services import category_rule_remove, category_rule_set
+from keino.categories.taxonomy import categories as taxonomy_categories
 from keino.core.exports import EXPORT_FORMATS, XLSX_MAX_ROWS, export_response
 from keino.dashboard import presentation as p
 from keino.invoices.models import DatasetStatus
 from keino.invoices.selectors import datasets_of
-from keino.organisations.access import organisation_view
+from keino.organisations.access import get_scoped_object_or_404, organisation_view, scoped
+from keino.organisations.models import Role
 
 PAGE_SIZE = 50
 MAX_PAGE = 100_000
@@ -46,6 +60,7 @@ def _links(organisation) -> p.Links:
             for name in DIMENSIONS
         },
         lines=reverse("dashboard:lines", kwargs={"org_slug": slug}),
+        categories=reverse("dashboard:categories", kwargs={"org_slug": slug}),
     )
 
 
@@ -445,3 +460,141 @@ def lines(request: HttpRequest) -> HttpResponse:
         }
     )
     return render(request, "dashboard/lines.html", context, status=page.status())
+
+
+# Procurement categories ------------------------------------------------------------------------
+
+
+RULE_NAMES = {
+    RuleKind.LINE: gettext_lazy("Line override"),
+    RuleKind.SUPPLIER: gettext_lazy("Supplier rule"),
+    RuleKind.ACCOUNT: gettext_lazy("Account rule"),
+    RuleKind.INDUSTRY: gettext_lazy("Industry rule"),
+}
+
+
+def _category_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Sub-categories grouped under their top-level category, for a select."""
+    known = taxonomy_categories()
+    return [
+        (top.name, [(sub.code, sub.name) for sub in known.values() if sub.parent == top.code])
+        for top in known.values()
+        if not top.parent
+    ]
+
+
+@organisation_view()
+def categories(request: HttpRequest) -> HttpResponse:
+    page = Page(request)
+    filters = page.filters
+    base_url = page.links.categories
+    if not page.scope.files:
+        return render(request, "dashboard/categories.html", page.context(page.scope, base_url))
+    with opened(page.scope) as scope:
+        parts = spend_by_category_rule(scope, filters)
+        coverage = classification_coverage(scope, filters)
+        unclassified = {
+            by: largest_unclassified(scope, filters, by=by, limit=10)
+            for by in ("supplier", "account")
+        }
+        context = page.context(scope, base_url)
+    known = taxonomy_categories()
+    totals: dict[str, dict] = {}
+    for part in parts:
+        row = totals.setdefault(
+            part.category,
+            {"code": part.category, "lines": 0, "total": ZERO, "by_rule": {}},
+        )
+        row["lines"] += part.lines
+        row["total"] += part.total
+        row["by_rule"][part.rule or ""] = part.total
+    rows = sorted(totals.values(), key=lambda row: (-row["total"], row["code"]))
+    for row in rows:
+        category = known.get(row["code"])
+        narrowed = filters.with_value("categories", row["code"])
+        row["name"] = category.name if category else str(p.UNCLASSIFIED_NAME)
+        row["top"] = known[category.parent].name if category else ""
+        row["share"] = (
+            (row["total"] / coverage.whole).quantize(Decimal("0.0001")) if coverage.whole else None
+        )
+        row["rules"] = ", ".join(
+            f"{RULE_NAMES[kind]} {amount / row['total'] * 100:.0f} %"
+            for kind, amount in row["by_rule"].items()
+            if kind and row["total"]
+        )
+        row["suppliers_url"] = page.links.breakdown["supplier"] + p.query_string(narrowed)
+        row["lines_url"] = page.links.lines + p.query_string(narrowed)
+    if page.export:
+        header = [
+            _("Category code"),
+            _("Category"),
+            _("Top-level category"),
+            _("Lines"),
+            _("Spend (EUR, VAT 0 %)"),
+            _("Share"),
+            _("Decided by"),
+        ]
+        return export_response(
+            page.export,
+            f"keino-{page.organisation.slug}-categories",
+            header,
+            [
+                (r["code"], r["name"], r["top"], r["lines"], r["total"], r["share"], r["rules"])
+                for r in rows
+            ],
+            sheet_title=_("Procurement categories"),
+        )
+    can_edit = request.organisation_access.allows(Role.ANALYST)
+    rules = scoped(request, CategoryRule) if can_edit else []
+    context.update(
+        {
+            "rows": rows,
+            "coverage": coverage,
+            "unclassified": unclassified,
+            "can_edit": can_edit,
+            "rules": [
+                (rule, RULE_NAMES[rule.kind], p.value_label("category", rule.category))
+                for rule in rules
+            ],
+            "category_choices": _category_choices(),
+            "back": base_url + context["query"],
+            "categories_page": True,
+        }
+    )
+    return render(request, "dashboard/categories.html", context, status=page.status())
+
+
+@organisation_view(Role.ANALYST)
+@require_POST
+def category_rule_add(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation_access.organisation
+    try:
+        category_rule_set(
+            organisation=organisation,
+            kind=request.POST.get("kind", ""),
+            value=request.POST.get("value", ""),
+            category=request.POST.get("category", ""),
+            user=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The rule is saved; the figures below use it."))
+    return redirect(_back(request, organisation))
+
+
+@organisation_view(Role.ANALYST)
+@require_POST
+def category_rule_delete(request: HttpRequest, rule_id: int) -> HttpResponse:
+    organisation = request.organisation_access.organisation
+    rule = get_scoped_object_or_404(request, CategoryRule, pk=rule_id)
+    category_rule_remove(rule=rule)
+    messages.success(request, _("The rule is removed."))
+    return redirect(_back(request, organisation))
+
+
+def _back(request: HttpRequest, organisation) -> str:
+    """The categories page again, with the filters it was sent from (never another site)."""
+    base = reverse("dashboard:categories", kwargs={"org_slug": organisation.slug})
+    back = request.POST.get("back", "")
+    return back if back.startswith(base) else base
