@@ -94,3 +94,15 @@ def test_a_viewer_cannot_write_rules_and_a_foreign_back_address_is_ignored(spend
         },
     )
     assert response["Location"] == url(spend, "categories")
+
+
+def test_a_category_is_a_filter_of_the_whole_dashboard(spend, client_of):
+    client = client_of()
+    overview = reverse("dashboard:overview", kwargs={"org_slug": spend.buyer.slug})
+    rows = csv_rows(client.get(overview + "?category=unclassified&export=csv"))
+    figures = dict(rows[1:])
+    assert (figures["Total spend (EUR, VAT 0 %)"], figures["Invoice lines"]) == ("150.00", "1")
+    page = client.get(overview + "?category=office.supplies&year=2023").content.decode()
+    # 2023 office supplies: 200 + 300.
+    assert "500.00 €" in page
+    assert 'name="category" value="office.supplies" checked' in page

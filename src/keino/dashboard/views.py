@@ -20,6 +20,7 @@ from keino.analytics.engine import SpendScope, opened, spend_scope
 from keino.analytics.filters import (
     FILTER_COLUMNS,
     NO_FILTERS,
+    UNCLASSIFIED,
     InvalidFilter,
     SpendFilters,
     filters_from_query,
@@ -239,6 +240,11 @@ def _options(options: dict, filters: SpendFilters, datasets: dict) -> list[dict]
         ],
         ("region", options["region"]),
         ("industry_section", options["industry_section"]),
+        (
+            "category",
+            [code for code, category in taxonomy_categories().items() if category.parent]
+            + [UNCLASSIFIED],
+        ),
     ]
     result = []
     for param, values in groups:
@@ -272,6 +278,7 @@ FORM_PARAMS = {
     "locality",
     "region",
     "industry_section",
+    "category",
 }
 
 
