@@ -25,6 +25,7 @@ from keino.analytics.selectors import (
     key_figures,
     largest_unclassified,
     spend_breakdown,
+    spend_by_category,
     spend_by_category_rule,
     spend_lines,
 )
@@ -189,3 +190,19 @@ def test_a_category_filter_follows_overrides_and_unclassified_lines(spend):  # n
         "unclassified",
         "food.catering",
     )
+
+
+def test_spend_by_category_sums_the_rules_of_each_category(spend):  # noqa: F811
+    category_rule_set(
+        organisation=spend.buyer,
+        kind=RuleKind.LINE,
+        value=f"{spend.dataset_2024.pk}:5",  # Nimetön Toimittaja, 4500, 60 €
+        category="expert.consulting",
+    )
+    totals = {row.category: row for row in spend_by_category(spend.scope)}
+    consulting = totals["expert.consulting"]
+    # 1 490 by the account rule and 60 by the line's override: 1 550 of 2 890 = 0.5363.
+    assert (consulting.lines, consulting.total, consulting.share) == (5, D("1550.00"), D("0.5363"))
+    assert consulting.by_rule == {"account": D("1490.00"), "line": D("60.00")}
+    assert totals["office.supplies"].total == D("500.00")
+    assert list(totals)[0] == "expert.consulting"  # largest first

@@ -12,14 +12,15 @@ the set of visible datasets changes:
 
 Integer ids make the aggregations fast (a breakdown groups the facts by an id, then joins the
 small dimension table). Per connection the engine adds what may change without a new import:
-`accounts` with the group from the chart of accounts, `suppliers` with the register's type,
-municipality, region, industry and the locality to the buyer, and the view `spend` of the facts
-joined with every dimension. The selectors are plain SQL over these relations, so that another
-engine holding the same star schema could run them.
+`account_groups` (the accounts with their group in the chart of accounts), `suppliers` (with
+the register's type, municipality, region, industry and the locality to the buyer: local,
+regional, elsewhere or unknown), the view `spend` of the facts joined with every dimension, and,
+for the questions about categories only, `category_pairs` and `line_categories` (see
+`with_categories`). The selectors are plain SQL over these relations, so that another engine
+holding the same star schema could run them.
 """
 
 import hashlib
-import logging
 import os
 import shutil
 import uuid
@@ -44,12 +45,6 @@ from keino.suppliers.selectors import (
     supplier_register_version,
 )
 from keino.suppliers.typing_rules import supplier_type_from_name
-
-logger = logging.getLogger(__name__)
-
-# Where a supplier is, seen from the buyer: in the buyer's municipality, elsewhere in its region,
-# elsewhere, or not known (no register entry with a municipality, or a buyer without one).
-LOCAL, REGIONAL, ELSEWHERE, UNKNOWN_PLACE = "local", "regional", "elsewhere", "unknown"
 
 STORE_BUILD_MEMORY = "1GB"
 

@@ -578,6 +578,35 @@ def spend_by_category_rule(
 
 
 @dataclass(frozen=True)
+class CategoryTotal:
+    category: str  # a sub-category code, or "unclassified"
+    lines: int
+    total: Decimal
+    share: Decimal | None  # of all spend under the filters
+    by_rule: dict[str, Decimal]  # rule kind → the part of the total it decided
+
+
+def spend_by_category(scope: SpendScope, filters: SpendFilters = NO_FILTERS) -> list[CategoryTotal]:
+    """Spend by sub-category, largest first, each with the part every kind of rule decided."""
+    parts = spend_by_category_rule(scope, filters)
+    whole = sum((part.total for part in parts), ZERO)
+    totals: dict[str, list] = {}
+    for part in parts:
+        lines, total, by_rule = totals.setdefault(part.category, [0, ZERO, {}])
+        totals[part.category][0] = lines + part.lines
+        totals[part.category][1] = total + part.total
+        if part.rule:
+            by_rule[part.rule] = part.total
+    return sorted(
+        (
+            CategoryTotal(category, lines, total, _share(total, whole), by_rule)
+            for category, (lines, total, by_rule) in totals.items()
+        ),
+        key=lambda row: (-row.total, row.category),
+    )
+
+
+@dataclass(frozen=True)
 class Coverage:
     whole: Decimal
     classified: Decimal

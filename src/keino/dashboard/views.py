@@ -4,8 +4,6 @@ Every page reads its filters from the query string, so a reload or a shared addr
 same state; every table can be downloaded as CSV or XLSX with `?export=csv|xlsx`.
 """
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -27,12 +25,11 @@ from keino.analytics.filters import (
 )
 from keino.analytics.selectors import (
     ORDERS,
-    ZERO,
     classification_coverage,
     dimension_labels,
     largest_unclassified,
     spend_breakdown,
-    spend_by_category_rule,
+    spend_by_category,
     spend_by_year,
     spend_line_rows,
     spend_lines,
@@ -498,7 +495,7 @@ def categories(request: HttpRequest) -> HttpResponse:
     if not page.scope.files:
         return render(request, "dashboard/categories.html", page.context(page.scope, base_url))
     with opened(page.scope) as scope:
-        parts = spend_by_category_rule(scope, filters)
+        totals = spend_by_category(scope, filters)
         coverage = classification_coverage(scope, filters)
         unclassified = {
             by: largest_unclassified(scope, filters, by=by, limit=10)
@@ -506,31 +503,27 @@ def categories(request: HttpRequest) -> HttpResponse:
         }
         context = page.context(scope, base_url)
     known = taxonomy_categories()
-    totals: dict[str, dict] = {}
-    for part in parts:
-        row = totals.setdefault(
-            part.category,
-            {"code": part.category, "lines": 0, "total": ZERO, "by_rule": {}},
+    rows = []
+    for total in totals:
+        category = known.get(total.category)
+        narrowed = filters.with_value("categories", total.category)
+        rows.append(
+            {
+                "code": total.category,
+                "name": p.value_label("category", total.category),
+                "top": known[category.parent].name if category else "",
+                "lines": total.lines,
+                "total": total.total,
+                "share": total.share,
+                "rules": ", ".join(
+                    f"{RULE_NAMES[kind]} {amount / total.total * 100:.0f} %"
+                    for kind, amount in total.by_rule.items()
+                    if total.total
+                ),
+                "suppliers_url": page.links.breakdown["supplier"] + p.query_string(narrowed),
+                "lines_url": page.links.lines + p.query_string(narrowed),
+            }
         )
-        row["lines"] += part.lines
-        row["total"] += part.total
-        row["by_rule"][part.rule or ""] = part.total
-    rows = sorted(totals.values(), key=lambda row: (-row["total"], row["code"]))
-    for row in rows:
-        category = known.get(row["code"])
-        narrowed = filters.with_value("categories", row["code"])
-        row["name"] = category.name if category else str(p.UNCLASSIFIED_NAME)
-        row["top"] = known[category.parent].name if category else ""
-        row["share"] = (
-            (row["total"] / coverage.whole).quantize(Decimal("0.0001")) if coverage.whole else None
-        )
-        row["rules"] = ", ".join(
-            f"{RULE_NAMES[kind]} {amount / row['total'] * 100:.0f} %"
-            for kind, amount in row["by_rule"].items()
-            if kind and row["total"]
-        )
-        row["suppliers_url"] = page.links.breakdown["supplier"] + p.query_string(narrowed)
-        row["lines_url"] = page.links.lines + p.query_string(narrowed)
     if page.export:
         header = [
             _("Category code"),
