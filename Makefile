@@ -27,7 +27,7 @@ translations: $(BIN)/.installed-base
 
 demo: $(BIN)/.installed-base translations
 	$(BIN)/keino migrate --no-input
-	$(BIN)/keino demo_data
+	KEINO_BASE_URL=$${KEINO_BASE_URL:-http://$(HOST):$(PORT)} $(BIN)/keino demo_data
 	$(BIN)/keino demo_invoices
 	$(BIN)/keino serve --host $(HOST) --port $(PORT)
 

@@ -29,4 +29,4 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo users (user name / password):"))
         for username, *_ in DEMO_PEOPLE:
             self.stdout.write(f"  {username:<8} {credentials[username]:<18} {roles[username]}")
-        self.stdout.write("Sign in at http://127.0.0.1:8000/accounts/login/")
+        self.stdout.write(f"Sign in at {settings.KEINO_BASE_URL}/accounts/login/")
