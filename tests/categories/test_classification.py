@@ -19,6 +19,7 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import ValidationError
 
+from keino.analytics.engine import spend_scope
 from keino.analytics.filters import NO_FILTERS, SpendFilters, filters_from_query
 from keino.analytics.selectors import (
     classification_coverage,
@@ -33,6 +34,7 @@ from keino.categories.models import RuleKind
 from keino.categories.services import category_rule_set
 from keino.categories.taxonomy import account_rules, categories, industry_rules
 from tests.analytics.conftest import register, spend  # noqa: F401 - the shared tiny fixture
+from tests.conftest import make_organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -206,3 +208,11 @@ def test_spend_by_category_sums_the_rules_of_each_category(spend):  # noqa: F811
     assert consulting.by_rule == {"account": D("1490.00"), "line": D("60.00")}
     assert totals["office.supplies"].total == D("500.00")
     assert list(totals)[0] == "expert.consulting"  # largest first
+
+
+def test_an_organisation_without_data_has_no_categories(db):
+    empty = spend_scope(make_organisation("tyhja"))
+    assert spend_by_category(empty) == []
+    coverage = classification_coverage(empty)
+    assert (coverage.whole, coverage.classified_share, coverage.by_rule) == (D("0.00"), None, {})
+    assert largest_unclassified(empty, by="account") == []
