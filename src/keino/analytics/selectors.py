@@ -671,3 +671,52 @@ def largest_unclassified(
             [*parameters, limit],
         ).fetchall()
     return [Unclassified(k, n, int(c), Decimal(t).quantize(ZERO)) for k, n, c, t in rows]
+
+
+# Spend-based carbon footprint -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CategoryFootprint:
+    category: str
+    spend: Decimal
+    factor: Decimal | None  # kg CO2e per euro; None: the set has no factor for the category
+    kg_co2e: Decimal | None
+    factor_note: str
+
+
+@dataclass(frozen=True)
+class Footprint:
+    kg_co2e: Decimal
+    spend: Decimal
+    spend_with_factor: Decimal
+    coverage: Decimal | None  # the share of spend that has a factor
+    intensity: Decimal | None  # kg CO2e per euro of the spend that has a factor
+    by_category: list[CategoryFootprint]
+
+
+def footprint(
+    scope: SpendScope, filters: SpendFilters, factors: dict[str, tuple[Decimal, str]]
+) -> Footprint:
+    """kg CO2e = euros × the category's factor, for each category that has one.
+
+    Spend without a factor (no category, or a category the set leaves out) is not given a
+    number: it is excluded from the total and counted in the coverage instead.
+    """
+    by_category = []
+    for row in spend_by_category(scope, filters):
+        factor, note = factors.get(row.category, (None, ""))
+        kg = (row.total * factor).quantize(Decimal("0.001")) if factor is not None else None
+        by_category.append(CategoryFootprint(row.category, row.total, factor, kg, note))
+    spend = sum((row.spend for row in by_category), ZERO)
+    with_factor = sum((row.spend for row in by_category if row.factor is not None), ZERO)
+    kg = sum((row.kg_co2e for row in by_category if row.kg_co2e is not None), Decimal("0.000"))
+    by_category.sort(key=lambda row: (-(row.kg_co2e or 0), row.category))
+    return Footprint(
+        kg_co2e=kg,
+        spend=spend,
+        spend_with_factor=with_factor,
+        coverage=_share(with_factor, spend),
+        intensity=(kg / with_factor).quantize(Decimal("0.0001")) if with_factor else None,
+        by_category=by_category,
+    )

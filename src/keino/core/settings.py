@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "keino.invoices",
     "keino.suppliers",
     "keino.categories",
+    "keino.carbon",
     "keino.analytics",
     "keino.dashboard",
 ]
