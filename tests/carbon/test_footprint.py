@@ -96,6 +96,8 @@ def test_the_command_prints_the_footprint_of_the_set_in_use(spend, capsys):  # n
         ("category;kg_co2e_per_eur\noffice.supplies;1\noffice.supplies;2\n", 3, "category"),
         ("category;factor\noffice.supplies;1\n", 1, "kg_co2e_per_eur"),
         ("category;kg_co2e_per_eur\n", 2, ""),
+        ("", 1, "category"),  # an empty file
+        ("category\noffice.supplies\n", 1, "kg_co2e_per_eur"),
     ],
 )
 def test_a_bad_factor_file_is_refused_with_its_place_and_nothing_stored(

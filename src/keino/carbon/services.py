@@ -39,8 +39,12 @@ def _read_factors(data: bytes) -> list[tuple[str, Decimal, str]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UnusableFactorFile([FactorProblem(1, "", _("The file is not UTF-8 text."))]) from None
-    dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    first_line = text.splitlines()[0] if text.strip() else ""
+    try:
+        delimiter = csv.Sniffer().sniff(first_line, delimiters=",;\t").delimiter
+    except csv.Error:
+        delimiter = ","  # one column, or none: the check of the columns below says which
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     missing = [column for column in COLUMNS[:2] if column not in (reader.fieldnames or [])]
     if missing:
         raise UnusableFactorFile(
