@@ -18,13 +18,18 @@ ZERO = Decimal("0.00")
 
 
 def _rows(scope: SpendScope, sql: str, filters: SpendFilters, extra: list | None = None):
-    where, parameters = filters.where()
     with opened(scope) as scope:
-        if filters.categories:
-            with_categories(scope)
+        where, parameters = _condition(scope, filters)
         return scope.connection.execute(
             sql.format(where=where), [*parameters, *(extra or [])]
         ).fetchall()
+
+
+def _condition(scope: SpendScope, filters: SpendFilters) -> tuple[str, list]:
+    """The filters' WHERE clause, with the relations it needs added to the open connection."""
+    if filters.categories:
+        with_categories(scope)
+    return filters.where()
 
 
 def _grouped(scope: SpendScope, filters: SpendFilters, column: str) -> str:
@@ -33,10 +38,8 @@ def _grouped(scope: SpendScope, filters: SpendFilters, column: str) -> str:
     Made once per connection and shared by the questions that need the same grouping (the
     supplier, type, region and industry breakdowns, the locality, the concentration).
     """
-    where, parameters = filters.where()
+    where, parameters = _condition(scope, filters)
     key = (column, where, tuple(parameters))
-    if filters.categories:
-        with_categories(scope)
     if key not in scope.grouped:
         name = f"grouped_{len(scope.grouped)}"
         scope.connection.execute(
@@ -455,10 +458,8 @@ def spend_line_rows(
     scope: SpendScope, filters: SpendFilters = NO_FILTERS, *, batch_size: int = 10_000
 ) -> Iterator[tuple]:
     """All the lines behind a figure, as tuples in LINE_COLUMNS order, for exports."""
-    where, parameters = filters.where()
     with opened(scope) as scope:
-        if filters.categories:
-            with_categories(scope)
+        where, parameters = _condition(scope, filters)
         result = scope.connection.execute(
             _LINES_OF_PAGE.replace("{page}", "").format(where=where), parameters
         )
@@ -616,12 +617,16 @@ class Coverage:
 
 def classification_coverage(scope: SpendScope, filters: SpendFilters = NO_FILTERS) -> Coverage:
     """How much of the spend has a category, and which kind of rule gave it."""
-    parts = spend_by_category_rule(scope, filters)
-    whole = sum((part.total for part in parts), ZERO)
+    return coverage_of(spend_by_category(scope, filters))
+
+
+def coverage_of(totals: list[CategoryTotal]) -> Coverage:
+    """The coverage of category totals already fetched (see spend_by_category)."""
+    whole = sum((row.total for row in totals), ZERO)
     by_rule: dict[str, Decimal] = {}
-    for part in parts:
-        if part.rule:
-            by_rule[part.rule] = by_rule.get(part.rule, ZERO) + part.total
+    for row in totals:
+        for rule, amount in row.by_rule.items():
+            by_rule[rule] = by_rule.get(rule, ZERO) + amount
     classified = sum(by_rule.values(), ZERO)
     return Coverage(whole, classified, _share(classified, whole), by_rule)
 

@@ -30,11 +30,14 @@ from keino.analytics.selectors import (
 PANEL_ROWS = 10
 
 
-def _plain(value):
+def plain(value):
+    """Decimals as exact strings, in dicts and lists too: ready for JSON."""
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
     return value
 
 
@@ -42,16 +45,16 @@ def spend_summary(scope: SpendScope, filters: SpendFilters = NO_FILTERS, *, top:
     with opened(scope) as scope:
         return {
             "datasets": [dataset_id for dataset_id, _file, _year in scope.files],
-            "key_figures": _plain(asdict(key_figures(scope, filters))),
-            "by_year": [_plain(asdict(row)) for row in spend_by_year(scope, filters)],
+            "key_figures": plain(asdict(key_figures(scope, filters))),
+            "by_year": [plain(asdict(row)) for row in spend_by_year(scope, filters)],
             "by_account_group": [
-                _plain(asdict(row)) for row in spend_by_account_group(scope, filters)
+                plain(asdict(row)) for row in spend_by_account_group(scope, filters)
             ],
             "top_suppliers": [
-                _plain(asdict(row)) for row in top_suppliers(scope, filters, limit=top)
+                plain(asdict(row)) for row in top_suppliers(scope, filters, limit=top)
             ],
-            "locality": _plain(asdict(supplier_locality(scope, filters))),
-            "concentration": _plain(asdict(concentration(scope, filters))),
+            "locality": plain(asdict(supplier_locality(scope, filters))),
+            "concentration": plain(asdict(concentration(scope, filters))),
         }
 
 

@@ -114,17 +114,17 @@ class Links:
 
     def drill(self, dimension: str, filters: SpendFilters, key) -> str:
         """The next breakdown of a row, with the row's value added to the filters."""
-        narrowed = filters.with_value(
-            DIMENSIONS[dimension].filter_field, NONE_KEY if key is None else key
-        )
         target = DIMENSIONS[dimension].drill
-        return (self.breakdown[target] if target else self.lines) + query_string(narrowed)
+        base = self.breakdown[target] if target else self.lines
+        return base + query_string(_narrowed(dimension, filters, key))
 
     def lines_of(self, dimension: str, filters: SpendFilters, key) -> str:
-        narrowed = filters.with_value(
-            DIMENSIONS[dimension].filter_field, NONE_KEY if key is None else key
-        )
-        return self.lines + query_string(narrowed)
+        return self.lines + query_string(_narrowed(dimension, filters, key))
+
+
+def _narrowed(dimension: str, filters: SpendFilters, key) -> SpendFilters:
+    """The filters restricted to one row of a breakdown (None: the row without a value)."""
+    return filters.with_value(DIMENSIONS[dimension].filter_field, NONE_KEY if key is None else key)
 
 
 @dataclass(frozen=True)

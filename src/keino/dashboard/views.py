@@ -25,7 +25,7 @@ from keino.analytics.filters import (
 )
 from keino.analytics.selectors import (
     ORDERS,
-    classification_coverage,
+    coverage_of,
     dimension_labels,
     largest_unclassified,
     spend_breakdown,
@@ -305,13 +305,17 @@ def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
         number = 1
     base_url = page.links.breakdown[dimension]
     with opened(page.scope) as scope:
+        # An export has every row; the page shows one page of them.
+        paging = {} if page.export else {"limit": PAGE_SIZE, "offset": (number - 1) * PAGE_SIZE}
+        result = spend_breakdown(
+            scope, filters, dimension, search=search, order=order, descending=descending, **paging
+        )
+        changes = (
+            {row.year: row.change for row in spend_by_year(scope, filters)}
+            if dimension == "year"
+            else None
+        )
         if page.export:
-            result = spend_breakdown(
-                scope, filters, dimension, search=search, order=order, descending=descending
-            )
-            changes = None
-            if dimension == "year":
-                changes = {row.year: row.change for row in spend_by_year(scope, filters)}
             header, rows = _breakdown_table(result, changes)
             return export_response(
                 page.export,
@@ -320,21 +324,6 @@ def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
                 list(rows),
                 sheet_title=str(p.BREAKDOWN_TITLES[dimension]),
             )
-        result = spend_breakdown(
-            scope,
-            filters,
-            dimension,
-            search=search,
-            order=order,
-            descending=descending,
-            limit=PAGE_SIZE,
-            offset=(number - 1) * PAGE_SIZE,
-        )
-        changes = (
-            {row.year: row.change for row in spend_by_year(scope, filters)}
-            if dimension == "year"
-            else None
-        )
         context = page.context(scope, base_url, q=search, order=request.GET.get("order", ""))
     page_params = {"q": search, "order": request.GET.get("order", "")}
     panel = _panel(dimension, result, filters, page.links, more=False)
@@ -496,7 +485,7 @@ def categories(request: HttpRequest) -> HttpResponse:
         return render(request, "dashboard/categories.html", page.context(page.scope, base_url))
     with opened(page.scope) as scope:
         totals = spend_by_category(scope, filters)
-        coverage = classification_coverage(scope, filters)
+        coverage = coverage_of(totals)
         unclassified = {
             by: largest_unclassified(scope, filters, by=by, limit=10)
             for by in ("supplier", "account")

@@ -1,24 +1,14 @@
 import json
 from dataclasses import asdict
-from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 
 from keino.analytics.engine import spend_scope
 from keino.analytics.filters import SpendFilters
 from keino.analytics.selectors import footprint
+from keino.analytics.summary import plain
 from keino.carbon.selectors import factor_set_in_use, factors_of
 from keino.organisations.models import Organisation
-
-
-def _plain(value):
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value
 
 
 class Command(BaseCommand):
@@ -54,7 +44,7 @@ class Command(BaseCommand):
                 "unit": factor_set.unit,
                 "price_basis": factor_set.price_basis,
             },
-            **_plain(asdict(result)),
+            **plain(asdict(result)),
         }
         if options["json"]:
             self.stdout.write(json.dumps(summary, ensure_ascii=False))
