@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from keino.carbon.models import FactorSet
 from keino.categories.models import CategoryRule
 from keino.invoices.services import invoice_dataset_import, invoice_file_store
 from keino.jobs.models import Job
@@ -178,3 +179,17 @@ def _category_rule(organisation: Organisation) -> int:
 
 
 OBJECT_FACTORIES["rule_id"] = _category_rule
+
+
+def _factor_set(organisation: Organisation) -> int:
+    return FactorSet.objects.create(
+        organisation=organisation,
+        name="Walker factors",
+        source="a test",
+        licence="CC0",
+        data_year=2022,
+        price_basis="EUR",
+    ).pk
+
+
+OBJECT_FACTORIES["set_id"] = _factor_set

@@ -17,6 +17,7 @@ class FactorSet(models.Model):
         help_text=_("Empty for the platform's sets, which every organisation can use."),
     )
     name = models.CharField(_("name"), max_length=200)
+    version = models.CharField(_("version"), max_length=50, blank=True)
     source = models.TextField(_("source"), help_text=_("Where the factors come from."))
     licence = models.CharField(_("licence"), max_length=200)
     data_year = models.PositiveSmallIntegerField(_("data year"))
@@ -43,6 +44,12 @@ class Factor(models.Model):
         FactorSet, verbose_name=_("factor set"), on_delete=models.CASCADE, related_name="factors"
     )
     category = models.CharField(_("category"), max_length=64)
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        null=True,
+        blank=True,
+        help_text=_("The invoice year the factor is for; empty: the same factor for every year."),
+    )
     kg_co2e_per_eur = models.DecimalField(_("kg CO2e per euro"), max_digits=12, decimal_places=6)
     note = models.CharField(_("note"), max_length=500, blank=True)
 
@@ -50,11 +57,19 @@ class Factor(models.Model):
         verbose_name = _("emission factor")
         verbose_name_plural = _("emission factors")
         constraints = [
-            models.UniqueConstraint(fields=["factor_set", "category"], name="one_factor_a_category")
+            models.UniqueConstraint(
+                fields=["factor_set", "category", "year"], name="one_factor_a_category_and_year"
+            ),
+            models.UniqueConstraint(
+                fields=["factor_set", "category"],
+                condition=models.Q(year__isnull=True),
+                name="one_factor_a_category_for_every_year",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.category}: {self.kg_co2e_per_eur}"
+        year = f" ({self.year})" if self.year else ""
+        return f"{self.category}{year}: {self.kg_co2e_per_eur}"
 
 
 class FactorSetChoice(models.Model):

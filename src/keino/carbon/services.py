@@ -8,11 +8,12 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from keino.carbon.defaults import DEFAULT_FACTORS, default_set
 from keino.carbon.models import Factor, FactorSet, FactorSetChoice
 from keino.categories.taxonomy import categories
 
 MAX_FACTOR_FILE_BYTES = 1024 * 1024
-COLUMNS = ("category", "kg_co2e_per_eur", "note")
+COLUMNS = ("category", "kg_co2e_per_eur", "note", "year")  # the first two are required
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class UnusableFactorFile(ValueError):
         self.problems = problems
 
 
-def _read_factors(data: bytes) -> list[tuple[str, Decimal, str]]:
+def _read_factors(data: bytes) -> list[tuple[str, int | None, Decimal, str]]:
     if len(data) > MAX_FACTOR_FILE_BYTES:
         raise UnusableFactorFile(
             [FactorProblem(1, "", _("The file is larger than 1 MB; a factor set is far smaller."))]
@@ -73,14 +74,23 @@ def _read_factors(data: bytes) -> list[tuple[str, Decimal, str]]:
                 )
             )
             continue
-        if category in seen:
+        raw_year = (row.get("year") or "").strip()
+        if raw_year and not (raw_year.isdigit() and 1900 <= int(raw_year) <= 2100):
+            problems.append(
+                FactorProblem(number, "year", _("%(value)r is not a year.") % {"value": raw_year})
+            )
+            continue
+        year = int(raw_year) if raw_year else None
+        if (category, year) in seen:
             problems.append(
                 FactorProblem(
-                    number, "category", _("%(value)s appears twice.") % {"value": category}
+                    number,
+                    "category",
+                    _("%(value)s appears twice for the same year.") % {"value": category},
                 )
             )
             continue
-        seen.add(category)
+        seen.add((category, year))
         try:
             value = Decimal(raw)
         except InvalidOperation:
@@ -95,7 +105,7 @@ def _read_factors(data: bytes) -> list[tuple[str, Decimal, str]]:
                 )
             )
             continue
-        factors.append((category, value, (row.get("note") or "").strip()[:500]))
+        factors.append((category, year, value, (row.get("note") or "").strip()[:500]))
     if problems:
         raise UnusableFactorFile(problems)
     if not factors:
@@ -113,8 +123,12 @@ def factor_set_import(
     data_year: int,
     price_basis: str,
     notes: str = "",
+    version: str = "",
 ) -> FactorSet:
-    """Store a factor set from CSV (category, kg_co2e_per_eur, note), all or nothing.
+    """Store a factor set from CSV (category, kg_co2e_per_eur, note, year), all or nothing.
+
+    A factor with a year applies to the invoices of that (fiscal) year; one without, to every
+    year the set has no factor of its own for.
 
     A category missing from the file has no factor: its spend is left out of the footprint
     and shown as such, never given a number of our own.
@@ -124,6 +138,7 @@ def factor_set_import(
         factor_set = FactorSet.objects.create(
             organisation=organisation,
             name=name,
+            version=version,
             source=source,
             licence=licence,
             data_year=data_year,
@@ -131,8 +146,8 @@ def factor_set_import(
             notes=notes,
         )
         Factor.objects.bulk_create(
-            Factor(factor_set=factor_set, category=c, kg_co2e_per_eur=v, note=n)
-            for c, v, n in factors
+            Factor(factor_set=factor_set, category=c, year=y, kg_co2e_per_eur=v, note=n)
+            for c, y, v, n in factors
         )
     return factor_set
 
@@ -145,3 +160,24 @@ def factor_set_choose(*, organisation, factor_set: FactorSet) -> FactorSetChoice
         organisation=organisation, defaults={"factor_set": factor_set}
     )
     return choice
+
+
+def default_factor_set_load() -> FactorSet:
+    """Load the shipped default set, unless this version of it is loaded already."""
+    metadata = default_set()
+    loaded = FactorSet.objects.filter(
+        organisation=None, name=metadata.name, version=metadata.version
+    ).first()
+    if loaded is not None:
+        return loaded
+    return factor_set_import(
+        organisation=None,
+        data=DEFAULT_FACTORS.read_bytes(),
+        name=metadata.name,
+        version=metadata.version,
+        source=metadata.source,
+        licence=metadata.licence,
+        data_year=metadata.data_year,
+        price_basis=metadata.price_basis,
+        notes=metadata.notes,
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from keino.dashboard import views
+from keino.dashboard import footprint, views
 
 app_name = "dashboard"
 
@@ -16,5 +16,14 @@ urlpatterns = [
         "categories/rules/<int:rule_id>/delete/",
         views.category_rule_delete,
         name="category_rule_delete",
+    ),
+    path("footprint/", footprint.overview, name="footprint"),
+    path("footprint/by/<slug:dimension>/", footprint.breakdown, name="footprint_breakdown"),
+    path("footprint/lines/", footprint.lines, name="footprint_lines"),
+    path("footprint/method/", footprint.method, name="footprint_method"),
+    path(
+        "footprint/factor-sets/<int:set_id>/use/",
+        footprint.factor_set_use,
+        name="footprint_factor_set_use",
     ),
 ]

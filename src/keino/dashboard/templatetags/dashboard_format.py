@@ -36,3 +36,19 @@ def count(value) -> str:
 def get_item(mapping, key):
     """mapping[key] in a template, None when absent."""
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def decimals(value, places=1) -> str:
+    """A number with grouping and a fixed number of decimals: (1234.56, 1) → "1 234,6"."""
+    if value is None or value == "":
+        return "–"
+    return floatformat(value, f"{int(places)}g")
+
+
+@register.filter
+def tonnes(kg) -> str:
+    """kg as tonnes with one decimal: 1234567 → "1 234,6"."""
+    if kg is None or kg == "":
+        return "–"
+    return floatformat(Decimal(kg) / 1000, "1g")

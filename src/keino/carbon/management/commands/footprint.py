@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from keino.analytics.engine import spend_scope
 from keino.analytics.filters import SpendFilters
-from keino.analytics.selectors import footprint
+from keino.analytics.footprint import footprint
 from keino.analytics.summary import plain
 from keino.carbon.selectors import factor_set_in_use, factors_of
 from keino.organisations.models import Organisation
@@ -29,8 +29,8 @@ class Command(BaseCommand):
         factor_set = factor_set_in_use(organisation.pk)
         if factor_set is None:
             raise CommandError(
-                f"{organisation.slug} uses no emission-factor set yet: import one with "
-                "`keino import_factors FILE --org SLUG … --use`."
+                "No emission-factor set is loaded: run `keino migrate` (it loads the default), "
+                "or import one with `keino import_factors FILE --org SLUG … --use`."
             )
         filters = SpendFilters(years=tuple(options["year"] or ()))
         result = footprint(spend_scope(organisation), filters, factors_of(factor_set))
@@ -38,6 +38,7 @@ class Command(BaseCommand):
             "organisation": organisation.slug,
             "factor_set": {
                 "name": factor_set.name,
+                "version": factor_set.version,
                 "source": factor_set.source,
                 "licence": factor_set.licence,
                 "data_year": factor_set.data_year,
