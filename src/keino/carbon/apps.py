@@ -4,9 +4,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _load_default_factors(sender, using, **kwargs):
+    from django.db import connections
+    from django.db.migrations.loader import MigrationLoader
+
     from keino.carbon.services import default_factor_set_load
 
-    default_factor_set_load()
+    # Only when the database has this app's latest schema (not after migrating it backwards).
+    loader = MigrationLoader(connections[using])
+    if set(loader.graph.leaf_nodes("carbon")) <= set(loader.applied_migrations):
+        default_factor_set_load()
 
 
 class CarbonConfig(AppConfig):

@@ -3,6 +3,11 @@
 from django.db import migrations, models
 
 
+def drop_yearly_factors(apps, schema_editor):
+    """Going back: the older schema holds one factor a category, so yearly factors go."""
+    apps.get_model("carbon", "Factor").objects.filter(year__isnull=False).delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -32,4 +37,5 @@ class Migration(migrations.Migration):
             model_name='factor',
             constraint=models.UniqueConstraint(condition=models.Q(('year__isnull', True)), fields=('factor_set', 'category'), name='one_factor_a_category_for_every_year'),
         ),
+        migrations.RunPython(migrations.RunPython.noop, drop_yearly_factors),
     ]
