@@ -52,8 +52,8 @@ class Command(BaseCommand):
             return
         self.stdout.write(
             f"{organisation.name}: {result.kg_co2e / 1000:.1f} t CO2e, "
-            f"{result.intensity} kg CO2e per euro, factors for {result.coverage} of the spend "
-            f"({factor_set})"
+            f"{result.intensity} kg CO2e per euro, factors for "
+            f"{(result.coverage or 0) * 100:.1f} % of the spend ({factor_set})"
         )
         for row in result.by_category:
             kg = "no factor" if row.kg_co2e is None else f"{row.kg_co2e} kg"
