@@ -9,10 +9,12 @@ services:
   spend with a factor 2 140 of 2 890 (74.0 %), intensity 537 / 2 140 = 0.2509
 """
 
+import json
 from decimal import Decimal as D
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from keino.carbon.models import FactorSet
@@ -145,3 +147,16 @@ def test_an_analyst_goes_back_to_the_platform_set(spend, client_of):
     response = client.post(url(spend, "footprint_factor_set_use", set_id=default.pk))
     assert response.status_code == 302
     assert factor_set_in_use(spend.buyer.pk) == default
+
+
+def test_the_command_prints_what_the_page_shows(spend, client_of, capsys):
+    client = client_of(Role.ANALYST)
+    upload(client, spend)
+    call_command("footprint", "--org", spend.buyer.slug, "--json")
+    printed = json.loads(capsys.readouterr().out)
+    shown = by_category(client, spend)
+    assert {row["category"]: D(row["kg_co2e"] or "0") for row in printed["by_category"]} == {
+        category: kg for category, (kg, _spend, _covered) in shown.items()
+    }
+    assert D(printed["kg_co2e"]) == sum(kg for kg, _s, _c in shown.values()) == D("537.000")
+    assert printed["factor_set"]["name"] == "Our factors"
