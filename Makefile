@@ -48,7 +48,7 @@ bench-import: $(BIN)/.installed-dev
 # Dashboard query speed on ten million generated lines, against pandas, on two processor cores.
 .PHONY: bench-dashboard
 bench-dashboard: $(BIN)/.installed-dev
-	$(if $(shell command -v taskset),taskset -c 0,1) $(BIN)/python bench/dashboard_bench.py $(BENCH_ARGS)
+	$(if $(shell command -v taskset),taskset -c 0-1) $(BIN)/python bench/dashboard_bench.py $(BENCH_ARGS)
 
 # Maintainers: refresh the vendored front-end libraries from npm (needs npm and network access).
 .PHONY: vendor

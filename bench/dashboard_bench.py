@@ -3,10 +3,11 @@
 Generates one organisation's invoice lines (ten million by default: five fiscal years, one
 dataset a year) and a supplier register, builds the organisation's spend store, then times
 everything the dashboard's first page shows (`dashboard_overview`) and one filtered breakdown,
-with Keino and with pandas doing the same aggregations on the same data. Building the store,
-Keino's queries and pandas each run in their own process, so that each peak memory is its own.
-The two must agree on the figures, or the benchmark fails; missed speed targets are reported,
-not failed.
+then everything the footprint page shows (its breakdowns and hotspots) and one filtered
+footprint, with Keino and with pandas doing the same aggregations on the same data. Building the
+store, Keino's queries and pandas each run in their own process, so that each peak memory is its
+own. The two must agree on the figures, or the benchmark fails; missed speed targets are
+reported, not failed.
 
     python bench/dashboard_bench.py [--rows 10000000] [--suppliers 20000] [--repeat 5] [--seed 1]
 
@@ -42,6 +43,11 @@ FILTER_GROUP = "Palvelujen ostot"
 FILTERED_LIMIT = 50
 # Seconds, for two cores (the Makefile pins the benchmark to two).
 TARGETS = {"dashboard": 1.0, "filtered": 0.2}
+# The footprint page's panels show this many rows (the categories and years all), as its view
+# asks.
+FOOTPRINT_ROWS = 10
+FOOTPRINT_HOTSPOTS = ("category", "supplier")
+HOTSPOT_ROWS = 5  # hotspots()'s default, which the page uses
 JOBS = ("build", "keino", "pandas")
 
 
@@ -151,9 +157,10 @@ def print_report(results: dict, repeat: int, load: tuple[float, float]) -> None:
     )
     print(
         f"{'pandas: load and prepare the lines':<44}{pandas['load_seconds']:>9.2f}"
-        f"{pandas['peak_mb']:>9.0f}   (frame {pandas['frame_mb']:.0f} MB in memory)"
+        f"{pandas['load_peak_mb']:>9.0f}   (frame {pandas['frame_mb']:.0f} MB in memory)"
     )
     print(f"{'Keino: peak memory of the queries':<44}{'':>9}{keino['peak_mb']:>9.0f}")
+    print(f"{'pandas: peak memory of the aggregations':<44}{'':>9}{pandas['peak_mb']:>9.0f}")
     print()
     print(
         f"{'per request, seconds':<24}{'Keino median':>13}{'(min–max)':>15}"
@@ -162,6 +169,13 @@ def print_report(results: dict, repeat: int, load: tuple[float, float]) -> None:
     rows = [
         ("full dashboard", "dashboard", keino["dashboard"], pandas["dashboard"]),
         ("filtered breakdown", "filtered", keino["filtered"], pandas["filtered"]),
+        ("footprint page", "dashboard", keino["footprint"], pandas["footprint"]),
+        (
+            "filtered footprint",
+            "filtered",
+            keino["footprint_filtered"],
+            pandas["footprint_filtered"],
+        ),
     ]
     for label, target_name, keino_times, pandas_times in rows:
         k, p = spread(keino_times), spread(pandas_times)
@@ -181,17 +195,29 @@ def print_report(results: dict, repeat: int, load: tuple[float, float]) -> None:
         f"{'first dashboard (cold)':<24}{keino['dashboard_cold']:>13.3f}"
         "   the process's first request, which also fills the engine's per-process caches"
     )
+    print(
+        f"{'first footprint (cold)':<24}{keino['footprint_cold']:>13.3f}"
+        "   the process's first footprint page (after the dashboard's), which also classifies"
+    )
     print()
     print(
         f"Medians of {repeat} runs after one warm-up. Keino: each run opens the store from disk "
         "with its own connection,\nlike a web request. pandas: aggregation only, on lines "
         "already loaded and prepared in memory\n(categoricals, amounts in cents); this favours "
-        "pandas, which would hold that frame for each organisation."
+        "pandas, which would hold that frame for each organisation.\nFootprint: pandas takes "
+        "the category of each (supplier, account) pair from Keino's classification\n(its rule "
+        "engine, not an aggregation) once, outside the timing; each run merges the categories "
+        "and\nthe factors onto the lines and sums exact integer kg (cents × millionths of a kg "
+        "per euro)."
     )
-    print()
-    print(f"where Keino's dashboard time goes (one connection, median of {repeat}):")
-    for name, times in keino["parts"].items():
-        print(f"  {name:<34}{statistics.median(times) * 1000:>8.1f} ms")
+    for title, parts in (
+        ("dashboard", keino["parts"]),
+        ("footprint page", keino["footprint_parts"]),
+    ):
+        print()
+        print(f"where Keino's {title} time goes (one connection, median of {repeat}):")
+        for name, times in parts.items():
+            print(f"  {name:<34}{statistics.median(times) * 1000:>8.1f} ms")
 
 
 def check_agreement(keino: dict, pandas: dict, manifest: dict) -> int:
@@ -202,7 +228,8 @@ def check_agreement(keino: dict, pandas: dict, manifest: dict) -> int:
         found = keino["figures"]["key_figures"][name]
         if str(found) != str(value):
             differences.append(f"key figure {name}: Keino {found}, the generator made {value}")
-    for section in ("key_figures", "by_year", "panels", "locality", "options", "filtered"):
+    sections = ("key_figures", "by_year", "panels", "locality", "options", "filtered")
+    for section in (*sections, "footprint", "footprint_filtered"):
         ours, theirs = keino["figures"][section], pandas["figures"][section]
         # Name the panel or figure that differs, not the whole section.
         parts = ours.keys() | theirs.keys() if isinstance(ours, dict) else [None]
@@ -227,6 +254,12 @@ def check_agreement(keino: dict, pandas: dict, manifest: dict) -> int:
         f"both agree: total {figures['total']} EUR, {figures['lines']:,} lines, "
         f"{figures['vouchers']:,} vouchers, {figures['suppliers']:,} suppliers; the same top "
         "suppliers, panels, locality, concentration, filter options and filtered breakdown"
+    )
+    footprint = keino["figures"]["footprint"]["category"]
+    print(
+        f"both agree on the footprint: {footprint['kg_co2e']} kg CO2e of {footprint['spend']} EUR "
+        f"({footprint['spend_with_factor']} EUR with a factor); the same panels by category, "
+        "year, board and supplier, hotspots and filtered footprint, to the gram"
     )
     return 0
 
@@ -748,8 +781,12 @@ def timed(function, *args, **kwargs) -> tuple[float, object]:
 
 
 def build_job(scope, _repeat: int) -> dict:
+    from django.core.management import call_command
+
     from keino.analytics.engine import spend_store_prepare, spend_stores_remove
 
+    # Reused data may predate some migrations (the default factor set loads after them).
+    call_command("migrate", verbosity=0)
     spend_stores_remove(scope.organisation_id)
     seconds, path = timed(spend_store_prepare, scope)
     return {"seconds": seconds, "store_mb": path.stat().st_size / 1e6}
@@ -776,22 +813,42 @@ def keino_job(scope, repeat: int) -> dict:
         timed(spend_breakdown, scope, filtered_question(), "supplier", limit=FILTERED_LIMIT)
         for _ in range(repeat)
     ]
+    footprint = keino_footprint(scope, repeat)
+    footprint_figures = footprint.pop("figures")
     ((threads,),) = duckdb.connect().execute("SELECT current_setting('threads')").fetchall()
     return {
         "dashboard_cold": cold,
         "dashboard": dashboard,
         "filtered": [seconds for seconds, _ in runs],
         "parts": keino_parts(scope, repeat),
-        "figures": {**keino_figures(overview), "filtered": breakdown_rows(runs[0][1])},
+        **footprint,
+        "figures": {
+            **keino_figures(overview),
+            "filtered": breakdown_rows(runs[0][1]),
+            **footprint_figures,
+        },
         "duckdb_threads": threads,
         "duckdb_version": duckdb.__version__,
     }
 
 
+def parts_timed(scope, steps: dict, repeat: int) -> dict[str, list[float]]:
+    """The time of each step, all steps of a run on one connection, like one request."""
+    from keino.analytics.engine import opened
+
+    times = {"open the connection": [], **{name: [] for name in steps}}
+    for _ in range(repeat):
+        started = time.perf_counter()
+        with opened(scope) as open_scope:
+            times["open the connection"].append(time.perf_counter() - started)
+            for name, step in steps.items():
+                times[name].append(timed(step, open_scope)[0])
+    return times
+
+
 def keino_parts(scope, repeat: int) -> dict[str, list[float]]:
     """The time of each selector of the dashboard, on one connection."""
     from keino.analytics.dimensions import DIMENSIONS
-    from keino.analytics.engine import opened
     from keino.analytics.filters import NO_FILTERS
     from keino.analytics.selectors import (
         concentration,
@@ -816,14 +873,109 @@ def keino_parts(scope, repeat: int) -> dict[str, list[float]]:
         "concentration": lambda s: concentration(s, NO_FILTERS),
         "filter_options": filter_options,
     }
-    times = {"open the connection": [], **{name: [] for name in steps}}
-    for _ in range(repeat):
-        started = time.perf_counter()
-        with opened(scope) as open_scope:
-            times["open the connection"].append(time.perf_counter() - started)
-            for name, step in steps.items():
-                times[name].append(timed(step, open_scope)[0])
-    return times
+    return parts_timed(scope, steps, repeat)
+
+
+def footprint_panels() -> tuple[str, ...]:
+    """The footprint page's panels, from its view, so that a new panel is benchmarked too."""
+    from keino.dashboard.footprint import OVERVIEW
+
+    return OVERVIEW
+
+
+def footprint_limit(dimension: str) -> int | None:
+    return None if dimension in ("category", "year") else FOOTPRINT_ROWS
+
+
+def footprint_page(scope, factors) -> dict:
+    """The questions the footprint page asks (`dashboard.footprint.overview`), on one connection."""
+    from keino.analytics.engine import opened
+    from keino.analytics.filters import NO_FILTERS
+    from keino.analytics.footprint import footprint_breakdown, hotspots
+    from keino.analytics.selectors import filter_options
+
+    with opened(scope) as open_scope:
+        panels = {
+            name: footprint_breakdown(
+                open_scope, NO_FILTERS, factors, name, limit=footprint_limit(name)
+            )
+            for name in footprint_panels()
+        }
+        filter_options(open_scope)
+        # As the view: the hotspots by category come from the complete category breakdown.
+        spots = {
+            name: hotspots(open_scope, NO_FILTERS, factors, name, breakdown=panels.get(name))
+            for name in FOOTPRINT_HOTSPOTS
+        }
+    return {"panels": panels, "hotspots": spots}
+
+
+def filtered_footprint(scope, factors):
+    """The footprint by supplier of the filtered breakdown's lines, the largest 50."""
+    from keino.analytics.footprint import footprint_breakdown
+
+    return footprint_breakdown(
+        scope, filtered_question(), factors, "supplier", limit=FILTERED_LIMIT
+    )
+
+
+def keino_footprint(scope, repeat: int) -> dict:
+    """The footprint page and the filtered footprint, timed like the dashboard."""
+    from keino.carbon.selectors import default_factor_set, factors_of
+
+    factors = factors_of(default_factor_set())
+    if not factors.by_category:
+        raise SystemExit("The database has no default factor set: run the migrations.")
+    cold, page = timed(footprint_page, scope, factors)
+    footprint_page(scope, factors)
+    runs = [timed(footprint_page, scope, factors)[0] for _ in range(repeat)]
+    filtered_footprint(scope, factors)
+    filtered = [timed(filtered_footprint, scope, factors) for _ in range(repeat)]
+    return {
+        "footprint_cold": cold,
+        "footprint": runs,
+        "footprint_filtered": [seconds for seconds, _ in filtered],
+        "footprint_parts": keino_footprint_parts(scope, factors, repeat),
+        "figures": {
+            "footprint": {
+                **{name: footprint_rows(result) for name, result in page["panels"].items()},
+                **{
+                    f"hotspots {name}": {
+                        "largest": [footprint_row(row) for row in spots.largest],
+                        "most_intensive": [footprint_row(row) for row in spots.most_intensive],
+                    }
+                    for name, spots in page["hotspots"].items()
+                },
+            },
+            "footprint_filtered": footprint_rows(filtered[0][1]),
+        },
+    }
+
+
+def keino_footprint_parts(scope, factors, repeat: int) -> dict[str, list[float]]:
+    """The time of each question of the footprint page, on one connection."""
+    from keino.analytics.filters import NO_FILTERS
+    from keino.analytics.footprint import footprint_breakdown, hotspots
+    from keino.analytics.selectors import filter_options
+
+    steps = {
+        **{
+            f"footprint_breakdown {name}": lambda s, name=name: footprint_breakdown(
+                s, NO_FILTERS, factors, name, limit=footprint_limit(name)
+            )
+            for name in footprint_panels()
+        },
+        "filter_options": filter_options,
+        "hotspots category": lambda s: hotspots(
+            s,
+            NO_FILTERS,
+            factors,
+            "category",
+            breakdown=footprint_breakdown(s, NO_FILTERS, factors, "category"),
+        ),
+        "hotspots supplier": lambda s: hotspots(s, NO_FILTERS, factors, "supplier"),
+    }
+    return parts_timed(scope, steps, repeat)
 
 
 def plain(value):
@@ -840,6 +992,23 @@ def breakdown_rows(breakdown) -> dict:
             + [plain(row.total), plain(row.share), plain(row.cumulative_share)]
             for row in breakdown.rows
         ],
+    }
+
+
+def footprint_row(row) -> list:
+    return [row.key, row.label, row.lines] + [
+        plain(value)
+        for value in (row.spend, row.spend_with_factor, row.kg_co2e, row.intensity, row.share)
+    ]
+
+
+def footprint_rows(result) -> dict:
+    return {
+        "row_count": result.row_count,
+        "kg_co2e": plain(result.kg_co2e),
+        "spend": plain(result.spend),
+        "spend_with_factor": plain(result.spend_with_factor),
+        "rows": [footprint_row(row) for row in result.rows],
     }
 
 
@@ -877,16 +1046,30 @@ def pandas_job(scope, repeat: int) -> dict:
     import pyarrow
 
     load_seconds, data = timed(pandas_load, scope)
+    load_peak_mb = resident_mb("VmHWM")
     overview = pandas_overview(data, scope)  # warm-up, and the figures to compare
     dashboard = [timed(pandas_overview, data, scope)[0] for _ in range(repeat)]
     pandas_filtered(data)
     runs = [timed(pandas_filtered, data) for _ in range(repeat)]
+    inputs = footprint_inputs(scope, data)
+    footprint = pandas_footprint(data, scope, inputs)
+    footprint_runs = [timed(pandas_footprint, data, scope, inputs)[0] for _ in range(repeat)]
+    pandas_filtered_footprint(data, inputs)
+    filtered_runs = [timed(pandas_filtered_footprint, data, inputs) for _ in range(repeat)]
     return {
         "load_seconds": load_seconds,
+        "load_peak_mb": load_peak_mb,
         "frame_mb": data["lines"].memory_usage(deep=True).sum() / 1e6,
         "dashboard": dashboard,
         "filtered": [seconds for seconds, _ in runs],
-        "figures": {**overview, "filtered": runs[0][1]},
+        "footprint": footprint_runs,
+        "footprint_filtered": [seconds for seconds, _ in filtered_runs],
+        "figures": {
+            **overview,
+            "filtered": runs[0][1],
+            "footprint": footprint,
+            "footprint_filtered": filtered_runs[0][1],
+        },
         "pandas_version": pd.__version__,
         "pyarrow_version": pyarrow.__version__,
     }
@@ -1040,7 +1223,6 @@ def with_supplier_labels(result: dict, suppliers) -> dict:
 def pandas_overview(data, scope) -> dict:
     """What `dashboard_overview` gives, computed with pandas on the prepared lines."""
     from keino.analytics.dimensions import DIMENSIONS
-    from keino.analytics.selectors import OPTION_DIMENSIONS
     from keino.analytics.summary import OVERVIEW_PANELS, PANEL_ROWS
 
     lines = data["lines"]
@@ -1127,6 +1309,20 @@ def pandas_overview(data, scope) -> dict:
         "hhi": str(Decimal(float((percent * percent).sum())).quantize(Decimal("0.1"))),
     }
 
+    return {
+        "key_figures": key_figures,
+        "by_year": by_year,
+        "panels": panels,
+        "locality": locality,
+        "concentration": concentration,
+        "options": pandas_options(lines, groups, suppliers),
+    }
+
+
+def pandas_options(lines, groups, suppliers) -> dict:
+    """The values of the filter form, as `filter_options` gives them."""
+    from keino.analytics.selectors import OPTION_DIMENSIONS
+
     option_values = {
         "year": lambda: [int(year) for year in lines["fiscal_year"].unique()],
         "board": lambda: list(lines["board"].cat.categories),
@@ -1138,15 +1334,7 @@ def pandas_overview(data, scope) -> dict:
     }
     if missing := [name for name in OPTION_DIMENSIONS if name not in option_values]:
         raise SystemExit(f"The filter form has options the pandas side lacks: {', '.join(missing)}")
-    options = {name: sorted(option_values[name]()) for name in OPTION_DIMENSIONS}
-    return {
-        "key_figures": key_figures,
-        "by_year": by_year,
-        "panels": panels,
-        "locality": locality,
-        "concentration": concentration,
-        "options": options,
-    }
+    return {name: sorted(option_values[name]()) for name in OPTION_DIMENSIONS}
 
 
 def pandas_filtered(data) -> dict:
@@ -1160,6 +1348,203 @@ def pandas_filtered(data) -> dict:
     )
     keys = data["keys"].join(data["register"].set_index("business_id"), on="business_id")
     return with_supplier_labels(breakdown(by_supplier, FILTERED_LIMIT), keys)
+
+
+# pandas: the footprint ---------------------------------------------------------------------------
+
+KG = Decimal("0.001")
+INTENSITY = Decimal("0.0001")
+# The columns of the prepared lines that the footprint's panels group by.
+FOOTPRINT_COLUMNS = {
+    "category": "category",
+    "year": "fiscal_year",
+    "board": "board",
+    "supplier": "supplier_key",
+}
+
+
+def footprint_inputs(scope, data) -> dict:
+    """Keino's category of each (supplier, account) pair, and the factors, shaped like the lines.
+
+    Taken once, outside the timing: the categories come from Keino's rule engine (supplier,
+    account and industry rules in precedence), which is no aggregation; which year's factor a
+    fiscal year uses is `Factors.of`'s rule. Factors become whole millionths of a kg per euro,
+    so that cents × factor is an exact integer (1e-8 kg), like Keino's decimal sums.
+    """
+    import pandas as pd
+
+    from keino.analytics.engine import opened, with_categories
+    from keino.analytics.filters import UNCLASSIFIED
+    from keino.carbon.selectors import default_factor_set, factors_of
+
+    lines = data["lines"]
+    with opened(scope) as open_scope:
+        with_categories(open_scope)
+        connection = open_scope.connection
+        ((overrides,),) = connection.execute("SELECT COUNT(*) FROM line_categories").fetchall()
+        if overrides:
+            raise SystemExit("The pandas side applies no line overrides; the generator makes none.")
+        pairs = (
+            connection.sql(
+                """
+                SELECT k.supplier_key, a.account_number, p.category
+                FROM category_pairs AS p
+                JOIN supplier_keys AS k USING (supplier_id)
+                JOIN accounts AS a USING (account_id)
+                """
+            )
+            .to_arrow_table()
+            .to_pandas()
+        )
+    factors = factors_of(default_factor_set())
+    rows = []
+    for category in factors.by_category:
+        for year in sorted(lines["fiscal_year"].unique()):
+            if (applied := factors.of(category, int(year))) is not None:
+                micro = applied.kg_co2e_per_eur.scaleb(6)
+                if micro != micro.to_integral_value():
+                    raise SystemExit(f"Factor {category} {year} has more than six decimals.")
+                rows.append((category, year, int(micro)))
+    factor_table = pd.DataFrame(rows, columns=["category", "fiscal_year", "micro_kg_per_eur"])
+    # The merge keys as the lines' categoricals, so that pandas merges on their codes.
+    categories = pd.CategoricalDtype(
+        sorted({*pairs["category"], *factor_table["category"], UNCLASSIFIED})
+    )
+    pairs = pairs.astype(
+        {
+            "supplier_key": lines["supplier_key"].dtype,
+            "account_number": lines["account_number"].dtype,
+            "category": categories,
+        }
+    )
+    if pairs.isna().any().any():
+        raise SystemExit("Keino's classification has pairs that the pandas lines lack.")
+    factor_table = factor_table.astype(
+        {"category": categories, "fiscal_year": lines["fiscal_year"].dtype}
+    )
+    # Cents × millionths must fit in int64, summed over all the lines.
+    largest = int(lines["cents"].abs().sum()) * int(factor_table["micro_kg_per_eur"].max())
+    if largest >= 2**63:
+        raise SystemExit("The kg in 1e-8 units could overflow int64: fewer rows, please.")
+    return {"pairs": pairs, "factors": factor_table}
+
+
+def footprint_valued(lines, inputs):
+    """The lines with their category, the cents that have a factor, and kg CO2e in 1e-8 kg."""
+    from keino.analytics.filters import UNCLASSIFIED
+
+    valued = lines[["fiscal_year", "cents", "supplier_key", "account_number", "board"]].merge(
+        inputs["pairs"], on=["supplier_key", "account_number"], how="left"
+    )
+    valued["category"] = valued["category"].fillna(UNCLASSIFIED)
+    valued = valued.merge(inputs["factors"], on=["category", "fiscal_year"], how="left")
+    factor = valued.pop("micro_kg_per_eur")
+    valued["covered"] = valued["cents"].where(factor.notna(), 0)
+    valued["kg"] = valued["cents"] * factor.fillna(0).astype("int64")
+    return valued
+
+
+def footprint_totals(valued, column):
+    grouped = valued.groupby(column, observed=True, dropna=False)
+    return grouped.agg(
+        lines=("cents", "size"),
+        cents=("cents", "sum"),
+        covered=("covered", "sum"),
+        kg=("kg", "sum"),
+    )
+
+
+def kilograms(units) -> Decimal:
+    """1e-8 kg units as kg to the gram, rounded as Keino rounds its decimal sums."""
+    return Decimal(int(units)).scaleb(-8).quantize(KG)
+
+
+def footprint_table(
+    totals,
+    limit: int | None,
+    *,
+    chronological: bool = False,
+    min_covered_share: Decimal | None = None,
+    by_intensity: bool = False,
+) -> dict:
+    """Rows like `footprint_breakdown`'s from a frame of totals indexed by key."""
+    import pandas as pd
+
+    found = totals.rename_axis("key").reset_index()
+    if isinstance(found["key"].dtype, pd.CategoricalDtype):
+        found["key"] = found["key"].astype(object)  # ordered by value, not by category code
+    all_kg, all_covered = kilograms(found["kg"].sum()), int(found["covered"].sum())
+    whole = {
+        "kg_co2e": str(all_kg),
+        "spend": str(euros(found["cents"].sum())),
+        "spend_with_factor": str(euros(all_covered)),
+    }
+    if min_covered_share is not None:
+        # covered >= all_covered × share, in whole cents × 10 000 so that it stays exact
+        needed = all_covered * int(min_covered_share.scaleb(4))
+        found = found[(found["covered"] > 0) & (found["covered"] * 10_000 >= needed)]
+    if chronological:
+        found = found.sort_values("key")
+    elif by_intensity:
+        found = found.assign(intensity=found["kg"] / found["covered"])
+        found = found.sort_values(["intensity", "key"], ascending=[False, True])
+    else:
+        found = found.sort_values(["kg", "key"], ascending=[False, True])
+    shown = found.head(limit) if limit is not None else found
+    rows = []
+    for key, lines, cents, covered, units in shown[
+        ["key", "lines", "cents", "covered", "kg"]
+    ].itertuples(index=False):
+        kg, spend_with_factor = kilograms(units), euros(covered)
+        intensity = (kg / spend_with_factor).quantize(INTENSITY) if spend_with_factor else None
+        rows.append(
+            [int(key) if isinstance(key, np.integer) else key, None, int(lines)]
+            + [str(euros(cents)), str(spend_with_factor), str(kg)]
+            + [None if intensity is None else str(intensity), share(kg, all_kg)]
+        )
+    return {"row_count": len(found), **whole, "rows": rows}
+
+
+def pandas_footprint(data, scope, inputs) -> dict:
+    """What the footprint page shows, computed with pandas on the prepared lines."""
+    from keino.analytics.footprint import MATERIAL_SHARE
+
+    lines = data["lines"]
+    panels = footprint_panels()
+    if missing := [name for name in panels if name not in FOOTPRINT_COLUMNS]:
+        raise SystemExit(f"The footprint page has panels the pandas side lacks: {missing}")
+    valued = footprint_valued(lines, inputs)
+    totals = {name: footprint_totals(valued, FOOTPRINT_COLUMNS[name]) for name in panels}
+    figures = {
+        name: footprint_table(totals[name], footprint_limit(name), chronological=name == "year")
+        for name in panels
+    }
+    suppliers = supplier_table(data, scope)
+    pandas_options(lines, account_groups(data), suppliers)  # the page shows the filter form too
+    for name in FOOTPRINT_HOTSPOTS:
+        largest = footprint_table(totals[name], HOTSPOT_ROWS, min_covered_share=Decimal(0))
+        intensive = footprint_table(
+            totals[name], HOTSPOT_ROWS, min_covered_share=MATERIAL_SHARE, by_intensity=True
+        )
+        figures[f"hotspots {name}"] = {
+            "largest": largest["rows"],
+            "most_intensive": intensive["rows"],
+        }
+    with_supplier_labels(figures["supplier"], suppliers)
+    for rows in figures["hotspots supplier"].values():
+        with_supplier_labels({"rows": rows}, suppliers)
+    return figures
+
+
+def pandas_filtered_footprint(data, inputs) -> dict:
+    """The footprint by supplier of one year's lines in one account group, the largest 50."""
+    lines = data["lines"]
+    groups = account_groups(data)
+    accounts = groups.index[groups == FILTER_GROUP]
+    chosen = lines[(lines["fiscal_year"] == FILTER_YEAR) & lines["account_number"].isin(accounts)]
+    totals = footprint_totals(footprint_valued(chosen, inputs), "supplier_key")
+    keys = data["keys"].join(data["register"].set_index("business_id"), on="business_id")
+    return with_supplier_labels(footprint_table(totals, FILTERED_LIMIT), keys)
 
 
 if __name__ == "__main__":

@@ -170,6 +170,32 @@ def test_a_line_uses_the_factor_of_its_fiscal_year(spend):  # noqa: F811
         None: D("30.000"),
     }
 
+    # By the month of the voucher date, which only the lines themselves know: January is
+    # 1 000 × 0.1 + 200 × 0.5 (2023) + 500 × 0.2 (2024) = 300.
+    january = footprint(spend.scope, SpendFilters(months=(1,)), factors)
+    assert (january.kg_co2e, january.spend) == (D("300.000"), D("1700.00"))
+
+    # Line overrides: Jokin ry's 120 € (unclassified) becomes office supplies, + 120 × 0.5 =
+    # 60; Paikallinen's 1 000 € of 2023 becomes other materials: - 100 + 1 000 × 1.2 = + 1 100.
+    # 591 + 60 + 1 100 = 1 751 kg on 2 140 + 120 = 2 260 € with a factor.
+    for dataset, row, category in (
+        (spend.dataset_2024, 3, "office.supplies"),
+        (spend.dataset_2023, 2, "other.materials"),
+    ):
+        category_rule_set(
+            organisation=spend.buyer,
+            kind=RuleKind.LINE,
+            value=f"{dataset.pk}:{row}",
+            category=category,
+        )
+    overridden = footprint(spend.scope, NO_FILTERS, factors)
+    assert (overridden.kg_co2e, overridden.spend_with_factor) == (D("1751.000"), D("2260.00"))
+    by_supplier = footprint_breakdown(spend.scope, NO_FILTERS, factors, "supplier")
+    assert {row.key: row.kg_co2e for row in by_supplier.rows}["6789012-4"] == D("60.000")
+    # Paikallinen: 295 - 100 + 1 200 = 1 395
+    assert by_supplier.rows[0].key == "1234567-1"
+    assert by_supplier.rows[0].kg_co2e == D("1395.000")
+
 
 def test_hotspots_and_the_lines_behind_a_figure(spend):  # noqa: F811
     factors = factors_of(factor_set_import(organisation=spend.buyer, data=YEARLY.encode(), **SET))

@@ -98,9 +98,13 @@ def opened(scope: SpendScope) -> Iterator[SpendScope]:
 # The store -------------------------------------------------------------------------------------
 
 
+# Changes when the store's tables change, so that stores of an earlier release are rebuilt.
+STORE_SCHEMA = 2
+
+
 def _fingerprint(scope: SpendScope) -> str:
     """Names the set of datasets; a dataset imported again has a new lines file (mtime)."""
-    text = "\n".join(
+    text = f"schema {STORE_SCHEMA}\n" + "\n".join(
         f"{dataset_id}\t{file}\t{year}\t{_mtime(file)}" for dataset_id, file, year in scope.files
     )
     return hashlib.sha256(text.encode()).hexdigest()[:24]
@@ -212,6 +216,15 @@ def _build_store(connection: duckdb.DuckDBPyConnection, scope: SpendScope) -> No
         JOIN cost_centres AS c
             ON c.cost_centre IS NOT DISTINCT FROM COALESCE(k.cost_centre_name, k.cost_centre_code)
         ORDER BY k.dataset_id, k.row_number
+        """
+    )
+    # The lines summed by the columns the footprint groups by; see analytics.footprint.
+    connection.execute(
+        """
+        CREATE TABLE facts_rollup AS
+        SELECT dataset_id, fiscal_year, supplier_id, account_id, board_id,
+               COUNT(*) AS lines, SUM(amount) AS amount
+        FROM facts GROUP BY ALL
         """
     )
 

@@ -52,18 +52,11 @@ def _with_factors(scope: SpendScope, factors: Factors) -> None:
     so the SQL joins on equality; the choice of a year's factor is Factors.of's alone.
     """
     with_categories(scope)
-    key = ("fiscal_years",)
-    if key not in scope.grouped:
-        scope.grouped[key] = [
-            year
-            for (year,) in scope.connection.execute(
-                "SELECT DISTINCT fiscal_year FROM facts"
-            ).fetchall()
-        ]
+    years = sorted({year for _dataset, _file, year in scope.files}, key=lambda y: y or 0)
     rows = [
         (category, year, applied.kg_co2e_per_eur, applied.year)
         for category in factors.by_category
-        for year in scope.grouped[key]
+        for year in years
         if (applied := factors.of(category, year)) is not None
     ]
     scope.connection.register(
@@ -140,6 +133,94 @@ FOOTPRINT_ORDERS = {
 }
 
 
+# The columns every footprint base table is grouped by: enough for the breakdowns by category,
+# year, account (and group), board and supplier (and everything derived from the supplier).
+_BASE_KEY = ("supplier_id", "account_id", "fiscal_year", "board_id")
+# The filters that the store's `facts_rollup` (the lines summed by dataset and the base key)
+# can answer: those on its columns, or on tables joined through them.
+_ROLLUP_FILTERS = {
+    "datasets",
+    "years",
+    "boards",
+    "account_groups",
+    "accounts",
+    "suppliers",
+    "supplier_types",
+    "localities",
+    "regions",
+    "municipalities",
+    "industry_sections",
+    "industries",
+}
+
+
+def _footprint_base(scope: SpendScope, filters: SpendFilters, factors: Factors, extra: str) -> str:
+    """A temp table of the lines under `filters`, grouped, each group with its kg CO2e.
+
+    The lines are grouped first (integer keys, one pass over the facts), and only the groups
+    are joined to their category and factor: the same figures as valuing every line (a sum of
+    amount × factor is the factor × the sum, exactly, in decimals), at a fraction of the work.
+    A line's own category (an override) is part of the grouping, so it stays exact too. Made
+    once per connection, filters, factors and extra column, and shared by every breakdown.
+    """
+    _with_factors(scope, factors)
+    where, parameters = _condition(scope, filters)
+    key = ("footprint", where, tuple(parameters), extra, factors.key)
+    if key in scope.grouped:
+        return scope.grouped[key]
+    name = f"footprint_{len(scope.grouped)}"
+    columns = ", ".join(f"f.{column}" for column in (*_BASE_KEY, *([extra] if extra else [])))
+    (overrides,) = scope.connection.execute("SELECT COUNT(*) FROM line_categories").fetchone()
+    # Fewer rows to read (the rollup) when no line has its own category and the filters allow.
+    rollup = (
+        not overrides
+        and not extra
+        and all(field in _ROLLUP_FILTERS for field, _value in filters.active())
+    )
+    override, join = (
+        (
+            "o.category",
+            "LEFT JOIN line_categories AS o "
+            "ON o.dataset_id = f.dataset_id AND o.row_number = f.row_number",
+        )
+        if overrides
+        else ("CAST(NULL AS VARCHAR)", "")
+    )
+    if rollup:
+        # Already summed by dataset and the base key: read as it is.
+        grouped = f"""
+            SELECT {columns}, CAST(NULL AS VARCHAR) AS override, f.lines, f.amount AS spend
+            FROM facts_rollup AS f WHERE {where}
+        """  # noqa: S608 - columns from _BASE_KEY; values are parameters
+    else:
+        grouped = f"""
+            SELECT {columns}, {override} AS override, COUNT(*) AS lines, SUM(f.amount) AS spend
+            FROM (SELECT * FROM facts WHERE {where}) AS f {join}
+            GROUP BY ALL
+        """  # noqa: S608 - columns from _BASE_KEY and the DIMENSIONS registry
+    scope.connection.execute(
+        f"""
+        CREATE TEMP TABLE {name} AS
+        WITH grouped AS ({grouped}
+        ), classified AS (
+            SELECT g.*, COALESCE(g.override, c.category, 'unclassified') AS category
+            FROM grouped AS g
+            LEFT JOIN category_pairs AS c
+                ON c.supplier_id = g.supplier_id AND c.account_id = g.account_id
+        )
+        SELECT l.*,
+               CASE WHEN k.kg_co2e_per_eur IS NULL THEN 0 ELSE l.spend END AS covered,
+               COALESCE(l.spend * k.kg_co2e_per_eur, 0) AS kg
+        FROM classified AS l
+        LEFT JOIN line_factors AS k
+            ON k.category = l.category AND k.fiscal_year IS NOT DISTINCT FROM l.fiscal_year
+        """,  # noqa: S608 - the parts above
+        parameters,
+    )
+    scope.grouped[key] = name
+    return name
+
+
 def footprint_breakdown(
     scope: SpendScope,
     filters: SpendFilters,
@@ -163,75 +244,73 @@ def footprint_breakdown(
     order = order or ("key" if chronological else "kg")
     if descending is None:
         descending = order in ("kg", "spend", "intensity")
-    if dimension == "category":
-        grouped = """
-            SELECT category AS key, NULL AS label, COUNT(*) AS lines, SUM(amount) AS spend,
-                   COALESCE(SUM(amount) FILTER (WHERE kg IS NOT NULL), 0) AS covered,
-                   COALESCE(SUM(kg), 0) AS kg
-            FROM valued GROUP BY category
-        """
-    else:
-        column = DIMENSIONS[dimension]
-        by_id = f"""
-            SELECT {column.fact_column} AS id, COUNT(*) AS lines, SUM(amount) AS spend,
-                   COALESCE(SUM(amount) FILTER (WHERE kg IS NOT NULL), 0) AS covered,
-                   COALESCE(SUM(kg), 0) AS kg
-            FROM valued GROUP BY {column.fact_column}
-        """  # noqa: S608 - names from the DIMENSIONS registry
-        table = column.filter.table
-        grouped = (
+    sums = "SUM(lines) AS lines, SUM(spend) AS spend, SUM(covered) AS covered, SUM(kg) AS kg"
+    with opened(scope) as scope:
+        if dimension == "category":
+            base = _footprint_base(scope, filters, factors, "")
+            grouped = f"SELECT category AS key, NULL AS label, {sums} FROM {base} GROUP BY 1"  # noqa: S608
+        else:
+            column = DIMENSIONS[dimension]
+            fact_column = column.fact_column
+            base = _footprint_base(
+                scope, filters, factors, "" if fact_column in _BASE_KEY else fact_column
+            )
+            by_id = f"SELECT {fact_column} AS id, {sums} FROM {base} GROUP BY 1"  # noqa: S608
+            table = column.filter.table
+            grouped = (
+                f"""
+                SELECT d.{column.filter.column} AS key, {column.label_sql or "NULL"} AS label,
+                       SUM(b.lines) AS lines, SUM(b.spend) AS spend, SUM(b.covered) AS covered,
+                       SUM(b.kg) AS kg
+                FROM ({by_id}) AS b JOIN {table} AS d ON d.{column.filter.id_column} = b.id
+                GROUP BY d.{column.filter.column}
+                """  # noqa: S608 - names from the DIMENSIONS registry
+                if table
+                else f"SELECT id AS key, NULL AS label, lines, spend, covered, kg FROM ({by_id})"  # noqa: S608
+            )
+        rows = scope.connection.execute(
             f"""
-            SELECT d.{column.filter.column} AS key, {column.label_sql or "NULL"} AS label,
-                   SUM(b.lines) AS lines, SUM(b.spend) AS spend, SUM(b.covered) AS covered,
-                   SUM(b.kg) AS kg
-            FROM ({by_id}) AS b JOIN {table} AS d ON d.{column.filter.id_column} = b.id
-            GROUP BY d.{column.filter.column}
-            """  # noqa: S608 - names from the DIMENSIONS registry
-            if table
-            else f"SELECT id AS key, NULL AS label, lines, spend, covered, kg FROM ({by_id})"  # noqa: S608
-        )
-    rows = _valued_rows(
-        scope,
-        factors,
-        filters,
-        f"""
-        , grouped AS ({grouped}
-        ), whole AS (
-            SELECT *, SUM(kg) OVER () AS all_kg, SUM(spend) OVER () AS all_spend,
-                   SUM(covered) OVER () AS all_covered
-            FROM grouped
-        ), found AS (
-            SELECT *, COUNT(*) OVER () AS found_count FROM whole
-            WHERE (? = '' OR POSITION(? IN LOWER(CAST(key AS VARCHAR))) > 0
-                   OR POSITION(? IN LOWER(COALESCE(label, ''))) > 0)
-              AND (CAST(? AS DECIMAL(9, 4)) IS NULL
-                   OR (covered > 0 AND covered >= all_covered * CAST(? AS DECIMAL(9, 4))))
-        )
-        SELECT key, label, lines, spend, covered, kg, all_kg, all_spend, all_covered, found_count
-        FROM found
-        ORDER BY {FOOTPRINT_ORDERS[order]} {"DESC" if descending else "ASC"} NULLS LAST, key
-        LIMIT ? OFFSET ?
-        """,  # noqa: S608 - the order comes from FOOTPRINT_ORDERS
-        [
-            search,
-            search.lower(),
-            search.lower(),
-            min_covered_share,
-            min_covered_share,
-            limit if limit is not None else 2**62,
-            offset,
-        ],
-    )
-    if not rows:
-        whole = footprint_breakdown(scope, filters, factors, "category") if search else None
-        return FootprintBreakdown(
-            dimension,
-            [],
-            0,
-            whole.kg_co2e if whole else _kg(0),
-            whole.spend if whole else ZERO,
-            whole.spend_with_factor if whole else ZERO,
-        )
+            WITH grouped AS ({grouped}
+            ), whole AS (
+                SELECT *, SUM(kg) OVER () AS all_kg, SUM(spend) OVER () AS all_spend,
+                       SUM(covered) OVER () AS all_covered
+                FROM grouped
+            ), found AS (
+                SELECT *, COUNT(*) OVER () AS found_count FROM whole
+                WHERE (? = '' OR POSITION(? IN LOWER(CAST(key AS VARCHAR))) > 0
+                       OR POSITION(? IN LOWER(COALESCE(label, ''))) > 0)
+                  AND (CAST(? AS DECIMAL(9, 4)) IS NULL
+                       OR (covered > 0 AND covered >= all_covered * CAST(? AS DECIMAL(9, 4))))
+            )
+            SELECT key, label, lines, spend, covered, kg, all_kg, all_spend, all_covered,
+                   found_count
+            FROM found
+            ORDER BY {FOOTPRINT_ORDERS[order]} {"DESC" if descending else "ASC"} NULLS LAST, key
+            LIMIT ? OFFSET ?
+            """,  # noqa: S608 - names from the registries above; values are parameters
+            [
+                search,
+                search.lower(),
+                search.lower(),
+                min_covered_share,
+                min_covered_share,
+                limit if limit is not None else 2**62,
+                offset,
+            ],
+        ).fetchall()
+        if not rows:
+            ((spend, covered, kg),) = scope.connection.execute(
+                f"SELECT COALESCE(SUM(spend), 0), COALESCE(SUM(covered), 0), "  # noqa: S608
+                f"COALESCE(SUM(kg), 0) FROM {base}"
+            ).fetchall()
+            return FootprintBreakdown(
+                dimension,
+                [],
+                0,
+                _kg(kg),
+                Decimal(spend).quantize(ZERO),
+                Decimal(covered).quantize(ZERO),
+            )
     all_kg = _kg(rows[0][6])
     result = []
     for key, label, lines, spend, covered, kg, *_rest in rows:
@@ -317,9 +396,28 @@ class Hotspots:
 
 
 def hotspots(
-    scope: SpendScope, filters: SpendFilters, factors: Factors, dimension: str, limit: int = 5
+    scope: SpendScope,
+    filters: SpendFilters,
+    factors: Factors,
+    dimension: str,
+    limit: int = 5,
+    *,
+    breakdown: FootprintBreakdown | None = None,
 ) -> Hotspots:
-    """Where to act first: the largest emitters, and the most intensive with material spend."""
+    """Where to act first: the largest emitters, and the most intensive with material spend.
+
+    `breakdown`, when it has every row of the dimension (by kg, as footprint_breakdown gives
+    them), is used instead of asking again.
+    """
+    if breakdown is not None and breakdown.row_count == len(breakdown.rows):
+        with_factor = [row for row in breakdown.rows if row.spend_with_factor > 0]
+        material = [
+            row
+            for row in with_factor
+            if row.spend_with_factor >= breakdown.spend_with_factor * MATERIAL_SHARE
+        ]
+        material.sort(key=lambda row: (-(row.kg_co2e / row.spend_with_factor), str(row.key)))
+        return Hotspots(with_factor[:limit], material[:limit])
     return Hotspots(
         footprint_breakdown(
             scope, filters, factors, dimension, min_covered_share=Decimal(0), limit=limit

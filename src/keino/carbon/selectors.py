@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Q
 
@@ -49,6 +50,17 @@ class Factors:
     """A set's factors: category → year (None: every year) → (kg CO2e per euro, note)."""
 
     by_category: dict[str, dict[int | None, tuple[Decimal, str]]]
+
+    @cached_property
+    def key(self) -> tuple:
+        """Names these factors' values, for caches of what was computed with them."""
+        return tuple(
+            sorted(
+                (category, year or 0, value)
+                for category, years in self.by_category.items()
+                for year, (value, _note) in years.items()
+            )
+        )
 
     def of(self, category: str, year: int | None) -> AppliedFactor | None:
         """The factor for a category's spend of a fiscal year, or None if the set has none.

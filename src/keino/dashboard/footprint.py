@@ -59,6 +59,7 @@ TITLES = {
     "industry": gettext_lazy("Footprint by industry (TOL class)"),
 }
 OVERVIEW = ("category", "year", "board", "supplier")
+FEW = ("category", "year")
 RULE_KINDS = {
     "line": gettext_lazy("Line override"),
     "supplier": gettext_lazy("Supplier rule"),
@@ -197,9 +198,11 @@ def overview(request: HttpRequest) -> HttpResponse:
     if not page.scope.files:
         return render(request, "dashboard/footprint.html", page.context(page.scope, base_url))
     with opened(page.scope) as scope:
+        # Every category and year (they are few; the hotspots by category come from them), the
+        # ten largest boards and suppliers.
         results = {
             name: footprint_breakdown(
-                scope, filters, page.factors, name, limit=None if name in ("year",) else 10
+                scope, filters, page.factors, name, limit=None if name in FEW else 10
             )
             for name in OVERVIEW
         }
@@ -214,7 +217,10 @@ def overview(request: HttpRequest) -> HttpResponse:
             )
         options = filter_options(scope)
         spots = {
-            name: hotspots(scope, filters, page.factors, name) for name in ("category", "supplier")
+            "category": hotspots(
+                scope, filters, page.factors, "category", breakdown=results["category"]
+            ),
+            "supplier": hotspots(scope, filters, page.factors, "supplier"),
         }
         context = page.context(scope, base_url)
     whole = results["category"]
@@ -226,8 +232,6 @@ def overview(request: HttpRequest) -> HttpResponse:
             "tonnes": whole.kg_co2e / 1000,
             "without_factor": whole.spend - whole.spend_with_factor,
             "without_factor_share": (1 - whole.coverage if whole.coverage is not None else None),
-            "no_factor_url": links.breakdown["category"]
-            + p.query_string(filters, order="intensity"),
             "panels": [_panel(name, results[name], filters, links) for name in OVERVIEW],
             "hotspots": [
                 {
