@@ -474,7 +474,11 @@ def footprint_lines(
 ) -> tuple[list[FootprintLine], int]:
     """One page of the lines behind a footprint figure, largest kg CO2e first, and the count."""
     with opened(scope) as scope:
-        ((count,),) = _valued_rows(scope, factors, filters, "SELECT COUNT(*) FROM valued")
+        where, parameters = _condition(scope, filters)
+        ((count,),) = scope.connection.execute(
+            f"SELECT COUNT(*) FROM facts WHERE {where}",  # noqa: S608 - SpendFilters.where()
+            parameters,
+        ).fetchall()
         rows = _valued_rows(scope, factors, filters, _LINES + " LIMIT ? OFFSET ?", [limit, offset])
     return [_line(row) for row in rows], int(count)
 

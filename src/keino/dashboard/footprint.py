@@ -37,7 +37,15 @@ from keino.carbon.services import (
 from keino.categories.taxonomy import categories as taxonomy_categories
 from keino.core.exports import XLSX_MAX_ROWS, export_response
 from keino.dashboard import presentation as p
-from keino.dashboard.views import MAX_PAGE, PAGE_SIZE, Page, _hidden_filters, _options, _pager
+from keino.dashboard.views import (
+    MAX_PAGE,
+    PAGE_SIZE,
+    RULE_NAMES,
+    Page,
+    _hidden_filters,
+    _options,
+    _pager,
+)
 from keino.organisations.access import organisation_view
 from keino.organisations.models import Role
 
@@ -60,12 +68,6 @@ TITLES = {
 }
 OVERVIEW = ("category", "year", "board", "supplier")
 FEW = ("category", "year")
-RULE_KINDS = {
-    "line": gettext_lazy("Line override"),
-    "supplier": gettext_lazy("Supplier rule"),
-    "account": gettext_lazy("Account rule"),
-    "industry": gettext_lazy("Industry rule"),
-}
 
 
 def _column_name(dimension: str) -> str:
@@ -395,7 +397,7 @@ def lines(request: HttpRequest) -> HttpResponse:
                     line.account_name,
                     line.category,
                     p.value_label("category", line.category),
-                    str(RULE_KINDS.get(line.rule, "")),
+                    str(RULE_NAMES.get(line.rule, "")),
                     line.amount,
                     line.kg_co2e_per_eur,
                     line.factor_year,
@@ -422,7 +424,7 @@ def lines(request: HttpRequest) -> HttpResponse:
                 {
                     "line": line,
                     "category": p.value_label("category", line.category),
-                    "rule": RULE_KINDS.get(line.rule, ""),
+                    "rule": RULE_NAMES.get(line.rule, ""),
                 }
                 for line in found
             ],
