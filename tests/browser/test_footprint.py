@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from keino.carbon.services import factor_set_choose, factor_set_import
-from tests.browser.helpers import DESKTOP, Walk, choose_language, sign_in
+from tests.browser.helpers import DESKTOP, PHONE, Walk, choose_language, sign_in
 from tests.browser.test_categories import PASSWORD, UNKNOWN, analyst  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -82,4 +82,16 @@ def test_a_rule_changes_the_category_and_the_footprint(browser, live_server, wit
     expect(page.locator("#factor-cleaning\\.services")).to_contain_text("2.0000")
     expect(page.get_by_text(SOURCE)).to_be_visible()
     walk.check("method page")
+
+    # The same pages on a phone, in Finnish and Swedish.
+    phone = browser.new_context(viewport=PHONE, locale="fi-FI").new_page()
+    on_phone = Walk(phone, base)
+    sign_in(phone, base, "aino", PASSWORD)
+    choose_language(phone, "fi")
+    on_phone.visit("/o/kuusikko/dashboard/footprint/", "footprint on a phone, fi")
+    expect(phone.locator("dl.key-figures")).to_contain_text("1,0 t CO2e")
+    choose_language(phone, "sv")
+    on_phone.visit("/o/kuusikko/dashboard/footprint/method/", "method on a phone, sv")
+    expect(phone.get_by_role("heading", level=1)).to_be_visible()
     walk.assert_clean()
+    on_phone.assert_clean()
