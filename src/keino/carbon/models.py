@@ -22,6 +22,12 @@ class FactorSet(models.Model):
     licence = models.CharField(_("licence"), max_length=200)
     data_year = models.PositiveSmallIntegerField(_("data year"))
     unit = models.CharField(_("unit"), max_length=50, default="kg CO2e / EUR")
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default="EUR",
+        help_text=_("The currency of the spend the factors apply to; invoice data is in euros."),
+    )
     price_basis = models.CharField(
         _("price basis"),
         max_length=200,

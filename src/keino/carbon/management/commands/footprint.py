@@ -43,6 +43,7 @@ class Command(BaseCommand):
                 "licence": factor_set.licence,
                 "data_year": factor_set.data_year,
                 "unit": factor_set.unit,
+                "currency": factor_set.currency,
                 "price_basis": factor_set.price_basis,
             },
             **plain(asdict(result)),
