@@ -16,6 +16,7 @@ from keino.carbon.models import FactorSet
 from keino.categories.models import CategoryRule
 from keino.invoices.services import invoice_dataset_import, invoice_file_store
 from keino.jobs.models import Job
+from keino.notices.models import Notice
 from keino.organisations.access import access_scope_of
 from keino.organisations.models import Membership, Organisation, Role, User
 
@@ -193,3 +194,16 @@ def _factor_set(organisation: Organisation) -> int:
 
 
 OBJECT_FACTORIES["set_id"] = _factor_set
+
+
+def _notice(organisation: Organisation) -> int:
+    return Notice.objects.create(
+        organisation=organisation,
+        notice_id=f"walker-{organisation.slug}",
+        version="01",
+        notice_type="cn-standard",
+        source_format="eforms",
+    ).pk
+
+
+OBJECT_FACTORIES["notice_pk"] = _notice

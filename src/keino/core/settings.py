@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "keino.suppliers",
     "keino.categories",
     "keino.carbon",
+    "keino.notices",
     "keino.analytics",
     "keino.dashboard",
 ]

@@ -38,6 +38,7 @@ organisation_patterns = [
     path("jobs/", include("keino.jobs.urls")),
     path("invoices/", include("keino.invoices.urls")),
     path("dashboard/", include("keino.dashboard.urls")),
+    path("notices/", include("keino.notices.urls")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,63 @@
+"""The tender-notice pages: indicators, upload of a zip, a notice's page, access."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from keino.notices.models import Notice
+from keino.organisations.models import Role
+from tests.analytics.conftest import register, spend  # noqa: F401
+from tests.dashboard.conftest import client_of, csv_rows  # noqa: F401
+from tests.notices.test_indicators import store_all
+
+pytestmark = pytest.mark.django_db
+
+
+def url(spend, name, **kwargs):  # noqa: F811
+    return reverse(f"notices:{name}", kwargs={"org_slug": spend.buyer.slug, **kwargs})
+
+
+def test_the_indicators_page_shows_numerators_and_denominators(spend, client_of):  # noqa: F811
+    store_all(spend.buyer)
+    client = client_of()
+    page = client.get(url(spend, "indicators"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "2/5" in html and "40.0 %" in html  # innovation: 2 of 5 lots
+    assert "target met" in html
+    rows = csv_rows(client.get(url(spend, "indicators") + "?by=year&export=csv"))
+    assert [row[:4] for row in rows[1:]] == [
+        ["2024", "4", "4", "280000.00"],
+        ["2025", "1", "1", "150000.00"],
+        ["All", "5", "5", "430000.00"],
+    ]
+    # A notice's own page, with its lots and winners; a notice another one changed says so.
+    n3 = Notice.objects.get(organisation=spend.buyer, notice_id="N3")
+    detail = client.get(url(spend, "detail", notice_pk=n3.pk)).content.decode()
+    assert "A later change notice changes this notice" in detail
+
+
+def test_an_analyst_uploads_a_zip_and_a_viewer_cannot(spend, client_of, shared_data):  # noqa: F811
+    folder = shared_data / "real" / "eforms" / "notices"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in ("cn_24_maximal.xml", "can_24_maximal.xml", "INVALID_cn_24_empty.xml"):
+            archive.write(folder / name, name)
+    data = buffer.getvalue()
+
+    def post(client):
+        return client.post(
+            url(spend, "upload"),
+            {"files": SimpleUploadedFile("notices.zip", data, "application/zip")},
+        )
+
+    assert post(client_of()).status_code == 403
+    analyst = client_of(Role.ANALYST)
+    response = post(analyst)
+    assert response.status_code == 302
+    page = analyst.get(response["Location"]).content.decode()
+    assert "3 notices read: 2 imported, 0 already up to date, 1 rejected" in page
+    assert Notice.objects.filter(organisation=spend.buyer).count() == 2
