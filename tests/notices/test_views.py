@@ -34,6 +34,12 @@ def test_the_indicators_page_shows_numerators_and_denominators(spend, client_of)
         ["2025", "1", "1", "150000.00"],
         ["All", "5", "5", "430000.00"],
     ]
+    # From a row to its notices: 2025 has N4 only (N3 is replaced by it).
+    listed = client.get(url(spend, "list") + "?year=2025").content.decode()
+    assert "Notice N4" in listed and "Notice N3" not in listed
+    # Notices with a social aim: N2 only.
+    listed = client.get(url(spend, "list") + "?aim=social_aim").content.decode()
+    assert "Notice N2" in listed and "Notice N1" not in listed
     # A notice's own page, with its lots and winners; a notice another one changed says so.
     n3 = Notice.objects.get(organisation=spend.buyer, notice_id="N3")
     detail = client.get(url(spend, "detail", notice_pk=n3.pk)).content.decode()

@@ -1,5 +1,7 @@
 """Tender notices: indicators of sustainable and innovative procurement, the notices, upload."""
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -11,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from keino.core.exports import EXPORT_FORMATS, export_response
 from keino.notices.codelists import label
-from keino.notices.models import Notice
+from keino.notices.models import Lot, Notice
 from keino.notices.selectors import (
     AIMS,
     GROUPINGS,
@@ -140,6 +142,18 @@ def _indicator_table(result) -> tuple[list, list]:
     return header, rows
 
 
+def _list_url(organisation, grouping: str, key) -> str | None:
+    """The notices of an indicator row."""
+    if key is None:
+        return None
+    param = {"notice_type": "type"}.get(grouping, grouping)
+    return (
+        reverse("notices:list", kwargs={"org_slug": organisation.slug})
+        + "?"
+        + urlencode({param: key})
+    )
+
+
 @organisation_view()
 def indicators(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation_access.organisation
@@ -167,7 +181,10 @@ def indicators(request: HttpRequest) -> HttpResponse:
             {
                 "by": grouping,
                 "title": GROUPING_NAMES[grouping],
-                "rows": [(row, _key_label(grouping, row.key)) for row in result.rows],
+                "rows": [
+                    (row, _key_label(grouping, row.key), _list_url(organisation, grouping, row.key))
+                    for row in result.rows
+                ],
                 "total": result.total,
                 "export_url": f"?{query}&by={grouping}&export=csv"
                 if query
@@ -197,12 +214,51 @@ def indicators(request: HttpRequest) -> HttpResponse:
     return render(request, "notices/indicators.html", context)
 
 
+LIST_FILTERS = ("year", "type", "cpv_division", "buyer", "aim")
+
+
 @organisation_view()
 def notice_list(request: HttpRequest) -> HttpResponse:
+    """The notices in effect, optionally those of one indicator row (and one aim)."""
     organisation = request.organisation_access.organisation
-    notices = notices_in_effect(organisation.pk).prefetch_related("lots")
-    page = Paginator(notices, 50).get_page(request.GET.get("page"))
-    return render(request, "notices/list.html", {"organisation": organisation, "page": page})
+    notices = notices_in_effect(organisation.pk)
+    chosen = {name: request.GET.get(name, "") for name in LIST_FILTERS}
+    if chosen["year"].isdigit():
+        notices = notices.filter(publication_date__year=int(chosen["year"]))
+    if chosen["type"]:
+        notices = notices.filter(form_type=chosen["type"])
+    if chosen["buyer"]:
+        notices = notices.filter(buyer_name=chosen["buyer"])
+    lots = Lot.objects.filter(notice__in=notices)
+    if chosen["cpv_division"]:
+        lots = lots.filter(main_cpv__startswith=chosen["cpv_division"][:2])
+    if chosen["aim"] in AIMS:
+        lots = lots.filter(**{chosen["aim"]: True})
+    if chosen["cpv_division"] or chosen["aim"] in AIMS:
+        notices = notices.filter(pk__in=lots.values("notice"))
+    page = Paginator(notices.prefetch_related("lots"), 50).get_page(request.GET.get("page"))
+    described = [
+        (
+            GROUPING_NAMES["notice_type"]
+            if name == "type"
+            else AIM_NAMES.get(value, value)
+            if name == "aim"
+            else GROUPING_NAMES.get(name, name),
+            FORM_TYPE_NAMES.get(value, value) if name == "type" else "" if name == "aim" else value,
+        )
+        for name, value in chosen.items()
+        if value
+    ]
+    return render(
+        request,
+        "notices/list.html",
+        {
+            "organisation": organisation,
+            "page": page,
+            "chosen": described,
+            "query": urlencode({name: value for name, value in chosen.items() if value}),
+        },
+    )
 
 
 @organisation_view()
