@@ -18,12 +18,15 @@ Spend (the tiny spend fixture, 2 890 €): 1234567-1 (Paikallinen) 1 000 + 200 -
 """
 
 import json
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
+from keino.notices import services
 from keino.notices.eforms import ParsedLot, ParsedNotice, Winner
 from keino.notices.models import Notice
 from keino.notices.selectors import notice_indicators, spend_link
@@ -203,3 +206,24 @@ def test_the_command_prints_the_indicators(spend, capsys):  # noqa: F811
         "share_of_value": "0.5581",
     }
     assert printed["spend"]["with_award_winners"] == "2040.00"
+
+
+def test_a_notice_with_an_identifier_too_long_to_store_is_refused(spend, monkeypatch):  # noqa: F811
+    long_id = replace(NOTICES[0], notice_id="x" * 201)
+    # Stand in for the reader: the import sees this parsed notice for the file.
+    monkeypatch.setattr(services, "_notices_of", lambda name, data: [("eforms", long_id)])
+    report = services.notices_import(organisation=spend.buyer, sources=[("long.xml", b"<x/>")])
+    assert (report.notices_read, report.notices_rejected, report.notices_imported) == (1, 1, 0)
+    assert "longer than 200 characters" in report.problems[0][1]
+    assert not Notice.objects.filter(organisation=spend.buyer).exists()
+
+
+def test_ocds_packages_import_through_the_same_service(spend):  # noqa: F811
+    folder = Path(__file__).parent / "fixtures" / "ocds"
+    sources = [(path.name, path.read_bytes()) for path in sorted(folder.glob("*.json"))]
+    report = services.notices_import(organisation=spend.buyer, sources=sources)
+    assert (report.notices_read, report.notices_imported, report.notices_rejected) == (3, 3, 0)
+    assert report.lots == 5
+    assert set(Notice.objects.values_list("source_format", flat=True)) == {"ocds"}
+    again = services.notices_import(organisation=spend.buyer, sources=sources)
+    assert (again.notices_imported, again.notices_unchanged) == (0, 3)

@@ -113,6 +113,10 @@ def notices_import(*, organisation, sources: Iterable[tuple[str, bytes]]) -> Not
             continue
         for notice_format, parsed in notices:
             report.notices_read += 1
+            if problem := _too_long(parsed):
+                report.notices_rejected += 1
+                report.problems.append((name, f"{name}: {problem}"))
+                continue
             report.warnings.extend((name, warning) for warning in parsed.warnings)
             if notice_store(
                 organisation=organisation, parsed=parsed, notice_format=notice_format, name=name
@@ -141,6 +145,21 @@ def _expanded(sources, report: NoticeImportReport) -> Iterator[tuple[str, bytes]
                 report.problems.append((name, str(error)))
         else:
             yield name, data
+
+
+# Identifiers longer than their columns cannot be stored and are refused (the rest is cut).
+_LIMITS = {"notice_id": 200, "version": 50, "notice_type": 50, "form_type": 50, "subtype": 20}
+
+
+def _too_long(parsed: ParsedNotice) -> str | None:
+    for name, limit in _LIMITS.items():
+        value = getattr(parsed, name) or ""
+        if len(value) > limit:
+            return f"The {name.replace('_', ' ')} is longer than {limit} characters: {value[:60]}…"
+    for lot in parsed.lots:
+        if len(lot.lot_id or "") > 100:
+            return f"A lot identifier is longer than 100 characters: {lot.lot_id[:60]}…"
+    return None
 
 
 def _version_key(version: str) -> tuple:
@@ -177,12 +196,12 @@ def notice_store(*, organisation, parsed: ParsedNotice, notice_format: str, name
         "subtype": parsed.subtype or "",
         "publication_date": parsed.publication_date,
         "buyer_name": (parsed.buyer_name or "")[:500],
-        "buyer_business_id": parsed.buyer_business_id or "",
+        "buyer_business_id": (parsed.buyer_business_id or "")[:50],
         "title": parsed.title or "",
-        "procedure_type": parsed.procedure_type or "",
+        "procedure_type": (parsed.procedure_type or "")[:50],
         "estimated_value": parsed.estimated_value,
-        "currency": parsed.currency or "",
-        "changes_notice": parsed.changes_notice or "",
+        "currency": (parsed.currency or "")[:3],
+        "changes_notice": (parsed.changes_notice or "")[:200],
         "source_format": notice_format,
         "source_name": Path(name).name[:500],
         "warnings": list(parsed.warnings),
@@ -202,13 +221,13 @@ def notice_store(*, organisation, parsed: ParsedNotice, notice_format: str, name
             notice=notice,
             lot_id=parsed_lot.lot_id,
             title=parsed_lot.title or "",
-            main_cpv=parsed_lot.main_cpv or "",
+            main_cpv=(parsed_lot.main_cpv or "")[:10],
             additional_cpv=list(parsed_lot.additional_cpv),
-            contract_nature=parsed_lot.contract_nature or "",
+            contract_nature=(parsed_lot.contract_nature or "")[:20],
             estimated_value=parsed_lot.estimated_value,
-            estimated_currency=parsed_lot.estimated_currency or "",
+            estimated_currency=(parsed_lot.estimated_currency or "")[:3],
             awarded_value=parsed_lot.awarded_value,
-            awarded_currency=parsed_lot.awarded_currency or "",
+            awarded_currency=(parsed_lot.awarded_currency or "")[:3],
             strategic=list(parsed_lot.strategic),
             environmental=list(parsed_lot.environmental),
             social=list(parsed_lot.social),
@@ -221,8 +240,8 @@ def notice_store(*, organisation, parsed: ParsedNotice, notice_format: str, name
             Winner(
                 lot=lot,
                 name=(winner.name or "")[:500],
-                business_id=winner.business_id or "",
-                country=winner.country or "",
+                business_id=(winner.business_id or "")[:50],
+                country=(winner.country or "")[:3],
             )
             for winner in parsed_lot.winners
         )
