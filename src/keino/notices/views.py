@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from keino.core.exports import EXPORT_FORMATS, export_response
@@ -49,12 +49,12 @@ def _language() -> str:
 
 
 FORM_TYPE_NAMES = {
-    "planning": gettext_lazy("Planning"),
-    "competition": gettext_lazy("Competition"),
-    "result": gettext_lazy("Result"),
-    "change": gettext_lazy("Change"),
-    "dir-awa-pre": gettext_lazy("Direct award pre-announcement"),
-    "cont-modif": gettext_lazy("Contract modification"),
+    "planning": pgettext_lazy("notice type", "Planning"),
+    "competition": pgettext_lazy("notice type", "Competition"),
+    "result": pgettext_lazy("notice type", "Result"),
+    "change": pgettext_lazy("notice type", "Change"),
+    "dir-awa-pre": pgettext_lazy("notice type", "Direct award pre-announcement"),
+    "cont-modif": pgettext_lazy("notice type", "Contract modification"),
 }
 
 
@@ -115,13 +115,15 @@ def _indicator_table(result) -> tuple[list, list]:
         _("Lots with a value in euros"),
         _("Value (EUR)"),
     ]
+    lots, lot_share = _("lots"), _("share of lots")
+    value, value_share = _("value (EUR)"), _("share of value")
     for aim in AIMS:
         name = str(AIM_NAMES[aim])
         header += [
-            f"{name}: {_('lots')}",
-            f"{name}: {_('share of lots')}",
-            f"{name}: {_('value (EUR)')}",
-            f"{name}: {_('share of value')}",
+            f"{name}: {lots}",
+            f"{name}: {lot_share}",
+            f"{name}: {value}",
+            f"{name}: {value_share}",
         ]
     rows = []
     for row in [*result.rows, result.total]:
