@@ -1,10 +1,12 @@
 """The tender-notice pages: indicators, upload of a zip, a notice's page, access."""
 
 import io
+import json
 import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from keino.notices.models import Notice
@@ -46,7 +48,13 @@ def test_the_indicators_page_shows_numerators_and_denominators(spend, client_of)
     assert "A later change notice changes this notice" in detail
 
 
-def test_an_analyst_uploads_a_zip_and_a_viewer_cannot(spend, client_of, shared_data):  # noqa: F811
+def test_an_analyst_uploads_a_zip_and_a_viewer_cannot(
+    spend,  # noqa: F811
+    client_of,  # noqa: F811
+    shared_data,
+    tmp_path,
+    capsys,
+):
     folder = shared_data / "real" / "eforms" / "notices"
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -67,3 +75,14 @@ def test_an_analyst_uploads_a_zip_and_a_viewer_cannot(spend, client_of, shared_d
     page = analyst.get(response["Location"]).content.decode()
     assert "3 notices read: 2 imported, 0 already up to date, 1 rejected" in page
     assert Notice.objects.filter(organisation=spend.buyer).count() == 2
+    # The command prints the same numbers for the same zip (into another organisation).
+    archive = tmp_path / "notices.zip"
+    archive.write_bytes(data)
+    call_command("import_notices", str(archive), "--org", spend.other.slug, "--json")
+    printed = json.loads(capsys.readouterr().out)
+    message = (
+        f"{printed['notices_read']} notices read: {printed['notices_imported']} imported, "
+        f"{printed['notices_unchanged']} already up to date, "
+        f"{printed['notices_rejected']} rejected; {printed['lots']} lots."
+    )
+    assert message in page
