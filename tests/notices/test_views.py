@@ -39,6 +39,11 @@ def test_the_indicators_page_shows_numerators_and_denominators(spend, client_of)
     # From a row to its notices: 2025 has N4 only (N3 is replaced by it).
     listed = client.get(url(spend, "list") + "?year=2025").content.decode()
     assert "Notice N4" in listed and "Notice N3" not in listed
+    # Under the page's filters: 2024's result notices, by CPV division 45: N2 only.
+    page = client.get(url(spend, "indicators") + "?year=2024&type=result").content.decode()
+    assert "?year=2024&amp;type=result&amp;cpv_division=45" in page
+    listed = client.get(url(spend, "list") + "?year=2024&type=result&cpv_division=45")
+    assert "Notice N2" in listed.content.decode() and "Notice N1" not in listed.content.decode()
     # Notices with a social aim: N2 only.
     listed = client.get(url(spend, "list") + "?aim=social_aim").content.decode()
     assert "Notice N2" in listed and "Notice N1" not in listed

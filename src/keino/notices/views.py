@@ -144,16 +144,14 @@ def _indicator_table(result) -> tuple[list, list]:
     return header, rows
 
 
-def _list_url(organisation, grouping: str, key) -> str | None:
-    """The notices of an indicator row."""
+def _list_url(organisation, grouping: str, key, years=(), types=()) -> str | None:
+    """The notices of an indicator row, under the page's filters."""
     if key is None:
         return None
     param = {"notice_type": "type"}.get(grouping, grouping)
-    return (
-        reverse("notices:list", kwargs={"org_slug": organisation.slug})
-        + "?"
-        + urlencode({param: key})
-    )
+    pairs = [("year", year) for year in years] + [("type", kind) for kind in types]
+    pairs = [(name, value) for name, value in pairs if name != param] + [(param, key)]
+    return reverse("notices:list", kwargs={"org_slug": organisation.slug}) + "?" + urlencode(pairs)
 
 
 @organisation_view()
@@ -184,7 +182,11 @@ def indicators(request: HttpRequest) -> HttpResponse:
                 "by": grouping,
                 "title": GROUPING_NAMES[grouping],
                 "rows": [
-                    (row, _key_label(grouping, row.key), _list_url(organisation, grouping, row.key))
+                    (
+                        row,
+                        _key_label(grouping, row.key),
+                        _list_url(organisation, grouping, row.key, years, types),
+                    )
                     for row in result.rows
                 ],
                 "total": result.total,
@@ -224,33 +226,32 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     """The notices in effect, optionally those of one indicator row (and one aim)."""
     organisation = request.organisation_access.organisation
     notices = notices_in_effect(organisation.pk)
-    chosen = {name: request.GET.get(name, "") for name in LIST_FILTERS}
-    if chosen["year"].isdigit():
-        notices = notices.filter(publication_date__year=int(chosen["year"]))
+    chosen = {name: request.GET.getlist(name) for name in LIST_FILTERS}
+    years = [int(year) for year in chosen["year"] if year.isdigit()]
+    if years:
+        notices = notices.filter(publication_date__year__in=years)
     if chosen["type"]:
-        notices = notices.filter(form_type=chosen["type"])
+        notices = notices.filter(form_type__in=chosen["type"])
     if chosen["buyer"]:
-        notices = notices.filter(buyer_name=chosen["buyer"])
+        notices = notices.filter(buyer_name__in=chosen["buyer"])
     lots = Lot.objects.filter(notice__in=notices)
     if chosen["cpv_division"]:
-        lots = lots.filter(main_cpv__startswith=chosen["cpv_division"][:2])
-    if chosen["aim"] in AIMS:
-        lots = lots.filter(**{chosen["aim"]: True})
-    if chosen["cpv_division"] or chosen["aim"] in AIMS:
+        lots = lots.filter(main_cpv__startswith=chosen["cpv_division"][0][:2])
+    aims = [aim for aim in chosen["aim"] if aim in AIMS]
+    for aim in aims:
+        lots = lots.filter(**{aim: True})
+    if chosen["cpv_division"] or aims:
         notices = notices.filter(pk__in=lots.values("notice"))
     page = Paginator(notices.prefetch_related("lots"), 50).get_page(request.GET.get("page"))
-    described = [
-        (
-            GROUPING_NAMES["notice_type"]
-            if name == "type"
-            else AIM_NAMES.get(value, value)
-            if name == "aim"
-            else GROUPING_NAMES.get(name, name),
-            FORM_TYPE_NAMES.get(value, value) if name == "type" else "" if name == "aim" else value,
-        )
-        for name, value in chosen.items()
-        if value
-    ]
+    described = []
+    for name, values in chosen.items():
+        for value in values:
+            if name == "aim":
+                described.append((AIM_NAMES.get(value, value), ""))
+            elif name == "type":
+                described.append((GROUPING_NAMES["notice_type"], FORM_TYPE_NAMES.get(value, value)))
+            else:
+                described.append((GROUPING_NAMES.get(name, name), value))
     return render(
         request,
         "notices/list.html",
@@ -258,7 +259,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
             "organisation": organisation,
             "page": page,
             "chosen": described,
-            "query": urlencode({name: value for name, value in chosen.items() if value}),
+            "query": urlencode([(name, v) for name, values in chosen.items() for v in values]),
         },
     )
 
