@@ -123,6 +123,16 @@ def test_the_breakdowns_by_supplier_and_unit_add_up_to_the_total(spend, client_o
     }
 
 
+def test_categories_are_found_by_their_name(spend, client_of):
+    client = client_of(Role.ANALYST)
+    upload(client, spend)
+    address = url(spend, "footprint_breakdown", dimension="category")
+    rows = csv_rows(client.get(address + "?q=office&export=csv"))
+    assert [(row[0], row[2]) for row in rows[1:]] == [("office.supplies", "280.000")]
+    page = client.get(address + "?q=Consulting").content.decode()
+    assert "Consulting and expert services" in page and "Office and school supplies" not in page
+
+
 def test_a_bad_factor_file_is_refused_with_its_place(spend, client_of):
     client = client_of(Role.ANALYST)
     response = upload(client, spend, data=b"category,kg_co2e_per_eur\nnonsense,0.5\n")

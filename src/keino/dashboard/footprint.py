@@ -5,6 +5,8 @@ category, the rule that gave it, its factor and the factor's year; the method pa
 factor set in use with its source, licence and every factor.
 """
 
+from dataclasses import replace
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -296,6 +298,9 @@ def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
         number = 1
     paging = {} if page.export else {"limit": PAGE_SIZE, "offset": (number - 1) * PAGE_SIZE}
     with opened(page.scope) as scope:
+        # Categories are named in the reader's language, which the store does not know: they
+        # are few (one page), so a search among them is made here, by code or by name.
+        by_name = dimension == "category" and search
         result = footprint_breakdown(
             scope,
             filters,
@@ -303,9 +308,17 @@ def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
             dimension,
             order=order,
             descending=descending,
-            search=search,
-            **paging,
+            search="" if by_name else search,
+            **({} if by_name else paging),
         )
+        if by_name:
+            needle = search.lower()
+            found = [
+                row
+                for row in result.rows
+                if needle in row.key.lower() or needle in p.value_label("category", row.key).lower()
+            ]
+            result = replace(result, rows=found, row_count=len(found))
         if page.export:
             header, rows = _table(result)
             return export_response(
