@@ -29,6 +29,7 @@ demo: $(BIN)/.installed-base translations
 	$(BIN)/keino migrate --no-input
 	KEINO_BASE_URL=$${KEINO_BASE_URL:-http://$(HOST):$(PORT)} $(BIN)/keino demo_data
 	$(BIN)/keino demo_invoices
+	$(BIN)/keino demo_notices
 	$(BIN)/keino serve --host $(HOST) --port $(PORT)
 
 lint: $(BIN)/.installed-dev
