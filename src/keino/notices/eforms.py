@@ -167,6 +167,11 @@ class InvalidNotice(ValueError):
         self.message = message
         self.line = line
 
+    @classmethod
+    def of(cls, name: str, reason: str, line: int | None = None) -> "InvalidNotice":
+        """The error for a file named `name` (a prefix of the message when given)."""
+        return cls(f"{name}: {reason}" if name else reason, line=line)
+
 
 def parse_eforms(data: bytes, name: str = "") -> ParsedNotice:
     """Read one eForms notice. `name` (a file name) prefixes the messages of InvalidNotice."""
@@ -174,8 +179,22 @@ def parse_eforms(data: bytes, name: str = "") -> ParsedNotice:
     return _NoticeReader(root, name).notice()
 
 
-def _refuse(name: str, reason: str, line: int | None = None) -> InvalidNotice:
-    return InvalidNotice(f"{name}: {reason}" if name else reason, line=line)
+def checked_input(data, name: str, *, reader: str, limit: int, what: str) -> bytes:
+    """Untrusted input as bytes, refused when larger than `limit` or empty.
+
+    Shared by the readers (`reader` names the function, `what` the kind of file in the
+    message: "a notice", "an OCDS file").
+    """
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise TypeError(f"{reader} reads bytes, not {type(data).__name__}")
+    data = bytes(data)
+    if len(data) > limit:
+        raise InvalidNotice.of(
+            name, f"The file has {len(data):,} bytes; {what} may have at most {limit:,} bytes."
+        )
+    if not data.strip():
+        raise InvalidNotice.of(name, "The file is empty.")
+    return data
 
 
 def _declares_entities(data: bytes) -> bool:
@@ -194,19 +213,9 @@ def _declares_entities(data: bytes) -> bool:
 
 
 def _parse_xml(data: bytes, name: str) -> etree._Element:
-    if not isinstance(data, bytes | bytearray | memoryview):
-        raise TypeError(f"parse_eforms reads bytes, not {type(data).__name__}")
-    data = bytes(data)
-    if len(data) > MAX_NOTICE_BYTES:
-        raise _refuse(
-            name,
-            f"The file has {len(data):,} bytes; a notice may have at most "
-            f"{MAX_NOTICE_BYTES:,} bytes.",
-        )
-    if not data.strip():
-        raise _refuse(name, "The file is empty.")
+    data = checked_input(data, name, reader="parse_eforms", limit=MAX_NOTICE_BYTES, what="a notice")
     if _declares_entities(data):
-        raise _refuse(name, "Entity declarations are not allowed in a notice.")
+        raise InvalidNotice.of(name, "Entity declarations are not allowed in a notice.")
     parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -219,18 +228,18 @@ def _parse_xml(data: bytes, name: str) -> etree._Element:
     except etree.XMLSyntaxError as error:
         line, column = error.position
         reason = _LIBXML_POSITION.sub("", error.msg or "")
-        raise _refuse(
+        raise InvalidNotice.of(
             name,
             f"The file is not well-formed XML: line {line}, column {column}: {reason}",
             line=line,
         ) from None
     dtd = root.getroottree().docinfo.internalDTD
     if dtd is not None and any(True for _ in dtd.iterentities()):
-        raise _refuse(name, "Entity declarations are not allowed in a notice.")
+        raise InvalidNotice.of(name, "Entity declarations are not allowed in a notice.")
     tag = etree.QName(root)
     if tag.localname not in NOTICE_ROOTS or NOTICE_ROOTS[tag.localname] != tag.namespace:
         found = f"{{{tag.namespace}}}{tag.localname}" if tag.namespace else tag.localname
-        raise _refuse(
+        raise InvalidNotice.of(
             name,
             f"The root element on line {root.sourceline} is {found}, not an eForms notice "
             f"(expected one of {', '.join(NOTICE_ROOTS)} in its eForms namespace).",
@@ -383,7 +392,7 @@ class _NoticeReader:
             missing.append("BT-02 notice type (cbc:NoticeTypeCode)")
         if missing:
             line = self.root.sourceline
-            raise _refuse(
+            raise InvalidNotice.of(
                 self.name,
                 f"The notice that starts on line {line} has no {' and no '.join(missing)}.",
                 line=line,
@@ -397,7 +406,7 @@ class _NoticeReader:
             self.warn("The notice has no issue date (BT-05, cbc:IssueDate).")
             return None
         match = _DATE.match(raw)
-        if match and _is_date(match.group(0)):
+        if match and is_date(match.group(0)):
             return date.fromisoformat(match.group(0))
         self.warn(f"The issue date {raw!r} on line {nodes[0].sourceline} is not a date.")
         return None
@@ -625,7 +634,8 @@ def _index(elements, text: Callable) -> dict[str, object]:
     return {key: element for element in elements if (key := text(element, "cbc:ID"))}
 
 
-def _is_date(value: str) -> bool:
+def is_date(value: str) -> bool:
+    """Whether an ISO 8601 date (2024-11-21) is a real date."""
     try:
         date.fromisoformat(value)
     except ValueError:

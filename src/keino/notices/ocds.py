@@ -113,7 +113,14 @@ from babel.core import get_global
 from stdnum.fi import ytunnus
 
 from keino.notices.codelists import codes
-from keino.notices.eforms import InvalidNotice, ParsedLot, ParsedNotice, Winner
+from keino.notices.eforms import (
+    InvalidNotice,
+    ParsedLot,
+    ParsedNotice,
+    Winner,
+    checked_input,
+    is_date,
+)
 
 MAX_OCDS_BYTES = 50 * 1024 * 1024
 
@@ -198,46 +205,32 @@ def parse_ocds(data: bytes, name: str = "") -> list[ParsedNotice]:
         if "ocid" in package
         else ""
     )
-    raise _refuse(
+    raise InvalidNotice.of(
         name,
         "The JSON is neither an OCDS release package nor a record package: it has no "
         f"'releases' or 'records' array.{hint}",
     )
 
 
-def _refuse(name: str, reason: str, line: int | None = None) -> InvalidNotice:
-    return InvalidNotice(f"{name}: {reason}" if name else reason, line=line)
-
-
 def _load(data: bytes, name: str) -> dict:
-    if not isinstance(data, bytes | bytearray | memoryview):
-        raise TypeError(f"parse_ocds reads bytes, not {type(data).__name__}")
-    data = bytes(data)
-    if len(data) > MAX_OCDS_BYTES:
-        raise _refuse(
-            name,
-            f"The file has {len(data):,} bytes; an OCDS file may have at most "
-            f"{MAX_OCDS_BYTES:,} bytes.",
-        )
-    if not data.strip():
-        raise _refuse(name, "The file is empty.")
+    data = checked_input(data, name, reader="parse_ocds", limit=MAX_OCDS_BYTES, what="an OCDS file")
     try:
         # Decimals keep amounts exact; json.loads finds UTF-8, UTF-16 or UTF-32 by itself.
         package = json.loads(data, parse_float=Decimal)
     except json.JSONDecodeError as error:
-        raise _refuse(
+        raise InvalidNotice.of(
             name,
             f"The file is not valid JSON: line {error.lineno}, column {error.colno}: {error.msg}.",
             line=error.lineno,
         ) from None
     except UnicodeDecodeError:
-        raise _refuse(name, "The file is not UTF-8 text.") from None
+        raise InvalidNotice.of(name, "The file is not UTF-8 text.") from None
     except RecursionError:
-        raise _refuse(name, "The JSON is nested too deeply to read.") from None
+        raise InvalidNotice.of(name, "The JSON is nested too deeply to read.") from None
     except ValueError as error:  # e.g. an integer of more than 4,300 digits
-        raise _refuse(name, f"The file is not valid JSON: {error}.") from None
+        raise InvalidNotice.of(name, f"The file is not valid JSON: {error}.") from None
     if not isinstance(package, dict):
-        raise _refuse(
+        raise InvalidNotice.of(
             name,
             f"The JSON is {_kind(package)}, not an OCDS release package or record package "
             "(an object with a 'releases' or 'records' array).",
@@ -259,7 +252,7 @@ def _kind(value) -> str:
 
 def _array(value, key: str, name: str) -> list:
     if not isinstance(value, list):
-        raise _refuse(name, f"The package's '{key}' is {_kind(value)}, not an array.")
+        raise InvalidNotice.of(name, f"The package's '{key}' is {_kind(value)}, not an array.")
     return value
 
 
@@ -268,13 +261,13 @@ def _release_package(releases, name: str) -> list[ParsedNotice]:
     for index, release in enumerate(_array(releases, "releases", name)):
         where = f"Release {index + 1} (releases[{index}])"
         if not isinstance(release, dict):
-            raise _refuse(name, f"{where} is {_kind(release)}, not an object.")
+            raise InvalidNotice.of(name, f"{where} is {_kind(release)}, not an object.")
         ocid = _string(release.get("ocid"))
         if ocid is None:
-            raise _refuse(name, f"{where} has no ocid.")
+            raise InvalidNotice.of(name, f"{where} has no ocid.")
         release_id = _string(release.get("id"))
         if release_id is None:
-            raise _refuse(name, f"{where}, of {ocid}, has no id.")
+            raise InvalidNotice.of(name, f"{where}, of {ocid}, has no id.")
         notice_id = f"{ocid}/{release_id}"
         reader = _ReleaseReader(release, notice_id, label=f"Release {notice_id}")
         read.append((ocid, reader.tags, reader.notice()))
@@ -286,17 +279,17 @@ def _record_package(records, name: str) -> list[ParsedNotice]:
     for index, record in enumerate(_array(records, "records", name)):
         where = f"Record {index + 1} (records[{index}])"
         if not isinstance(record, dict):
-            raise _refuse(name, f"{where} is {_kind(record)}, not an object.")
+            raise InvalidNotice.of(name, f"{where} is {_kind(record)}, not an object.")
         compiled = record.get("compiledRelease")
         if not isinstance(compiled, dict):
-            raise _refuse(
+            raise InvalidNotice.of(
                 name,
                 f"{where} has no compiledRelease; Keino reads a record through its compiled "
                 "release.",
             )
         ocid = _string(compiled.get("ocid")) or _string(record.get("ocid"))
         if ocid is None:
-            raise _refuse(name, f"{where} has no ocid.")
+            raise InvalidNotice.of(name, f"{where} has no ocid.")
         reader = _ReleaseReader(compiled, ocid, label=f"Record {ocid}", compiled=True)
         notices.append(reader.notice())
     return notices
@@ -376,14 +369,6 @@ def _utc_stamp(raw: str | None) -> str | None:
     if moment.tzinfo is None:
         return moment.isoformat(timespec="seconds")
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _is_date(value: str) -> bool:
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
 
 
 def _procedure_key(text: str) -> str:
@@ -510,7 +495,7 @@ class _ReleaseReader:
             self.warn("the release has no date.")
             return None
         match = _DATE.match(raw)
-        if match and _is_date(match.group(0)):
+        if match and is_date(match.group(0)):
             return date.fromisoformat(match.group(0))
         self.warn(f"the release's date {raw!r} is not a date.")
         return None
