@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from keino.notices import fetch
 from keino.notices.models import Notice
@@ -135,7 +136,9 @@ def example_notices(shared_data) -> dict[str, bytes]:
 
 def fetch_notices(*args: str) -> tuple[str, str]:
     stdout, stderr = io.StringIO(), io.StringIO()
-    call_command("fetch_notices", *args, stdout=stdout, stderr=stderr)
+    # As `keino` runs for a user whose locale is English (see keino.cli).
+    with translation.override("en"):
+        call_command("fetch_notices", *args, stdout=stdout, stderr=stderr)
     return stdout.getvalue(), stderr.getvalue()
 
 

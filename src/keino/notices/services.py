@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from keino.notices.eforms import InvalidNotice, ParsedNotice, parse_eforms
 from keino.notices.models import Lot, Notice, NoticeFormat, Winner
@@ -33,6 +34,23 @@ class NoticeImportReport:
     gpp_criteria: Counter = field(default_factory=Counter)  # BT-805
     problems: list[tuple[str, str]] = field(default_factory=list)  # (file, why rejected)
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (file, what is odd)
+
+    def summary(self) -> str:
+        """One sentence: what the import did (the same on the page and on the command line)."""
+        return _(
+            "%(read)s notices read: %(imported)s imported, %(unchanged)s already up to date, "
+            "%(rejected)s rejected; %(lots)s lots."
+        ) % {
+            "read": self.notices_read,
+            "imported": self.notices_imported,
+            "unchanged": self.notices_unchanged,
+            "rejected": self.notices_rejected,
+            "lots": self.lots,
+        }
+
+    def as_text(self) -> list[str]:
+        """The summary, then a line for each notice rejected (each message names its file)."""
+        return [self.summary(), *(f"  {message}" for _name, message in self.problems)]
 
     def as_dict(self) -> dict:
         return {

@@ -327,20 +327,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         organisation=organisation,
         sources=((upload.name, upload.read()) for upload in form.cleaned_data["files"]),
     )
-    messages.success(
-        request,
-        _(
-            "%(read)s notices read: %(imported)s imported, %(unchanged)s already up to date, "
-            "%(rejected)s rejected; %(lots)s lots."
-        )
-        % {
-            "read": report.notices_read,
-            "imported": report.notices_imported,
-            "unchanged": report.notices_unchanged,
-            "rejected": report.notices_rejected,
-            "lots": report.lots,
-        },
-    )
+    messages.success(request, report.summary())
     for _name, message in report.problems[:20]:
         messages.warning(request, message)
     return redirect(target)

@@ -70,13 +70,8 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False))
             return
-        self.stdout.write(
-            f"{report.notices_read} notices read: {report.notices_imported} imported, "
-            f"{report.notices_unchanged} already up to date, {report.notices_rejected} rejected; "
-            f"{report.lots} lots."
-        )
-        for name, message in report.problems:
-            self.stdout.write(f"  rejected {name}: {message}")
+        for line in report.as_text():
+            self.stdout.write(line)
 
     def _client(self) -> NoticeServiceClient:
         url = os.environ.get("KEINO_NOTICE_API_URL", "").strip()
