@@ -37,10 +37,9 @@ from keino.carbon.services import (
     factor_set_import,
 )
 from keino.categories.taxonomy import categories as taxonomy_categories
-from keino.core.exports import XLSX_MAX_ROWS, export_response
+from keino.core.exports import export_response
 from keino.dashboard import presentation as p
 from keino.dashboard.views import (
-    MAX_PAGE,
     PAGE_SIZE,
     RULE_NAMES,
     Page,
@@ -283,20 +282,10 @@ def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
     filters = page.filters
     links = page.footprint_links
     base_url = links.breakdown[dimension]
-    search = request.GET.get("q", "").strip()[:100]
-    order = request.GET.get("order", "")
-    descending = None
-    if order.startswith("-"):
-        order, descending = order[1:], True
-    elif order:
-        descending = False
-    if order not in FOOTPRINT_ORDERS:
-        order, descending = "", None
-    try:
-        number = min(max(int(request.GET.get("page", "1")), 1), MAX_PAGE)
-    except ValueError:
-        number = 1
-    paging = {} if page.export else {"limit": PAGE_SIZE, "offset": (number - 1) * PAGE_SIZE}
+    search = page.search
+    order, descending = page.order(FOOTPRINT_ORDERS)
+    number = page.number
+    paging = page.paging()
     with opened(page.scope) as scope:
         # Categories are named in the reader's language, which the store does not know: they
         # are few (one page), so a search among them is made here, by code or by name.
@@ -328,13 +317,13 @@ def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
                 rows,
                 sheet_title=str(TITLES[dimension]),
             )
-        context = page.context(scope, base_url, q=search, order=request.GET.get("order", ""))
-    page_params = {"q": search, "order": request.GET.get("order", "")}
+        context = page.context(scope, base_url, q=search, order=page.order_param)
+    page_params = {"q": search, "order": page.order_param}
     panel = _panel(dimension, result, filters, links, more=False)
     panel["export_url"] = base_url + p.query_string(filters, export="csv", **page_params)
     panel["export_xlsx_url"] = base_url + p.query_string(filters, export="xlsx", **page_params)
     pages = max(1, -(-result.row_count // PAGE_SIZE))
-    current = request.GET.get("order", "")
+    current = page.order_param
     context.update(
         {
             "footprint_dimension": dimension,
@@ -365,19 +354,12 @@ def lines(request: HttpRequest) -> HttpResponse:
     page = FootprintPage(request)
     filters = page.filters
     base_url = page.footprint_links.lines
-    try:
-        number = min(max(int(request.GET.get("page", "1")), 1), MAX_PAGE)
-    except ValueError:
-        number = 1
+    number = page.number
     if page.export:
         if page.export == "xlsx":
             _found, count = footprint_lines(page.scope, filters, page.factors, limit=0)
-            if count >= XLSX_MAX_ROWS:
-                message = _(
-                    "%(count)s lines are more than a spreadsheet holds (%(limit)s rows). "
-                    "Download them as CSV, or narrow the filters."
-                ) % {"count": count, "limit": XLSX_MAX_ROWS - 1}
-                return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+            if too_many := page.too_many_for_xlsx(count):
+                return too_many
         header = [
             _("Dataset"),
             _("Row in the file"),

@@ -87,6 +87,35 @@ class Page:
         self.export = request.GET.get("export", "")
         if self.export and self.export not in EXPORT_FORMATS:
             raise Http404("Unknown export format")
+        self.search = request.GET.get("q", "").strip()[:100]
+        self.order_param = request.GET.get("order", "")
+        try:
+            self.number = min(max(int(request.GET.get("page", "1")), 1), MAX_PAGE)
+        except ValueError:
+            self.number = 1
+
+    def order(self, known) -> tuple[str, bool | None]:
+        """The order asked for ("-total" is by total, descending), if it is one of `known`."""
+        order, descending = self.order_param, None
+        if order.startswith("-"):
+            order, descending = order[1:], True
+        elif order:
+            descending = False
+        return (order, descending) if order in known else ("", None)
+
+    def paging(self) -> dict:
+        """An export has every row; the page shows one page of them."""
+        return {} if self.export else {"limit": PAGE_SIZE, "offset": (self.number - 1) * PAGE_SIZE}
+
+    def too_many_for_xlsx(self, count: int) -> HttpResponse | None:
+        """The answer to an XLSX export of more lines than a sheet holds."""
+        if self.export != "xlsx" or count < XLSX_MAX_ROWS:
+            return None
+        message = _(
+            "%(count)s lines are more than a spreadsheet holds (%(limit)s rows). "
+            "Download them as CSV, or narrow the filters."
+        ) % {"count": count, "limit": XLSX_MAX_ROWS - 1}
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
 
     def chip_labels(self, scope: SpendScope) -> dict:
         labels = {("dataset", key): name for key, name in self.datasets.items()}
@@ -290,23 +319,12 @@ def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
         raise Http404("No such breakdown")
     page = Page(request)
     filters = page.filters
-    search = request.GET.get("q", "").strip()[:100]
-    order = request.GET.get("order", "")
-    descending = None
-    if order.startswith("-"):
-        order, descending = order[1:], True
-    elif order:
-        descending = False
-    if order and order not in ORDERS:
-        order, descending = "", None
-    try:
-        number = min(max(int(request.GET.get("page", "1")), 1), MAX_PAGE)
-    except ValueError:
-        number = 1
+    search = page.search
+    order, descending = page.order(ORDERS)
+    number = page.number
     base_url = page.links.breakdown[dimension]
     with opened(page.scope) as scope:
-        # An export has every row; the page shows one page of them.
-        paging = {} if page.export else {"limit": PAGE_SIZE, "offset": (number - 1) * PAGE_SIZE}
+        paging = page.paging()
         result = spend_breakdown(
             scope, filters, dimension, search=search, order=order, descending=descending, **paging
         )
@@ -324,8 +342,8 @@ def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
                 list(rows),
                 sheet_title=str(p.BREAKDOWN_TITLES[dimension]),
             )
-        context = page.context(scope, base_url, q=search, order=request.GET.get("order", ""))
-    page_params = {"q": search, "order": request.GET.get("order", "")}
+        context = page.context(scope, base_url, q=search, order=page.order_param)
+    page_params = {"q": search, "order": page.order_param}
     panel = _panel(dimension, result, filters, page.links, more=False)
     panel["chart"] = p.chart_spec(
         dimension,
@@ -345,8 +363,8 @@ def breakdown(request: HttpRequest, dimension: str) -> HttpResponse:
             "search": search,
             "searchable": dimension not in ("year", "period"),
             "hidden_filters": filters.to_query(),
-            "order": request.GET.get("order", ""),
-            "sort_links": _sort_links(base_url, filters, search, request.GET.get("order", "")),
+            "order": page.order_param,
+            "sort_links": _sort_links(base_url, filters, search, page.order_param),
             "pager": _pager(base_url, filters, number, pages, result.row_count, **page_params),
             "drill_title": (
                 p.BREAKDOWN_TITLES[DIMENSIONS[dimension].drill]
@@ -397,19 +415,12 @@ def _pager(base_url, filters, number, pages, row_count, **params) -> dict:
 def lines(request: HttpRequest) -> HttpResponse:
     page = Page(request)
     filters = page.filters
-    try:
-        number = min(max(int(request.GET.get("page", "1")), 1), MAX_PAGE)
-    except ValueError:
-        number = 1
+    number = page.number
     base_url = page.links.lines
     if page.export == "xlsx":
         _lines, count = spend_lines(page.scope, filters, limit=0)
-        if count >= XLSX_MAX_ROWS:
-            message = _(
-                "%(count)s lines are more than a spreadsheet holds (%(limit)s rows). "
-                "Download them as CSV, or narrow the filters."
-            ) % {"count": count, "limit": XLSX_MAX_ROWS - 1}
-            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        if too_many := page.too_many_for_xlsx(count):
+            return too_many
     if page.export:
         header = [
             _("Dataset"),
