@@ -172,36 +172,37 @@ class SpendLink:
 
 
 def spend_link(organisation) -> SpendLink:
-    """Award winners' business ids matched with the invoice suppliers' business ids."""
-    from keino.analytics.engine import opened, spend_scope
-    from keino.analytics.filters import NO_FILTERS, SpendFilters
-    from keino.analytics.selectors import key_figures
+    """Award winners' business ids matched with the invoice suppliers' business ids.
 
-    winners = Winner.objects.filter(lot__notice__in=notices_in_effect(organisation.pk)).exclude(
-        business_id=""
+    One breakdown of the spend by supplier (keyed by business id where it is valid) answers
+    every sum: all spend, and the spend with the winners of any lot and of lots with each aim.
+    """
+    from keino.analytics.engine import spend_scope
+    from keino.analytics.filters import NO_FILTERS
+    from keino.analytics.selectors import spend_breakdown
+
+    rows = list(
+        Winner.objects.filter(lot__notice__in=notices_in_effect(organisation.pk))
+        .exclude(business_id="")
+        .values_list("business_id", *(f"lot__{aim}" for aim in AIMS))
     )
-    every = sorted(set(winners.values_list("business_id", flat=True)))
+    every = {row[0] for row in rows}
     by_aim_ids = {
-        aim: sorted(
-            set(winners.filter(**{f"lot__{aim}": True}).values_list("business_id", flat=True))
-        )
-        for aim in AIMS
+        aim: {row[0] for row in rows if row[position]} for position, aim in enumerate(AIMS, start=1)
     }
     scope = spend_scope(organisation)
     if not scope.files:
         return SpendLink(ZERO, len(every), ZERO, dict.fromkeys(AIMS, ZERO), {})
-    with opened(scope) as scope:
-        spend = key_figures(scope, NO_FILTERS).total
+    by_supplier = spend_breakdown(scope, NO_FILTERS, "supplier")
+    spend_of = {row.key: row.total for row in by_supplier.rows}
 
-        def total(ids) -> Decimal:
-            if not ids:
-                return ZERO
-            return key_figures(scope, SpendFilters(suppliers=tuple(ids))).total
+    def total(ids) -> Decimal:
+        return sum((spend_of.get(key, ZERO) for key in ids), ZERO)
 
-        return SpendLink(
-            spend,
-            len(every),
-            total(every),
-            {aim: total(ids) for aim, ids in by_aim_ids.items()},
-            {aim: len(ids) for aim, ids in by_aim_ids.items()},
-        )
+    return SpendLink(
+        by_supplier.whole,
+        len(every),
+        total(every),
+        {aim: total(ids) for aim, ids in by_aim_ids.items()},
+        {aim: len(ids) for aim, ids in by_aim_ids.items()},
+    )
